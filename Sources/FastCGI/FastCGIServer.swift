@@ -1,0 +1,159 @@
+import CFastCGI
+import Foundation
+import Glibc
+import HTTP
+
+/// A function that answers one request. Called on a worker thread; must not throw.
+public typealias Handler = (Request) -> Response
+
+/// Something each worker thread owns for its whole life (e.g. a database connection)
+/// and uses to answer requests.
+public protocol Responder: AnyObject {
+    func respond(to request: Request) -> Response
+}
+
+/// The FastCGI listening socket. Created with `socket()/bind()/listen()` ourselves because
+/// `FCGX_OpenSocket` calls `exit()` on failure and silently steals a live socket path.
+public struct FastCGIListener: Sendable {
+    public let fd: Int32
+
+    /// Binds a unix socket at `path`. Refuses to replace a socket another process still answers on.
+    public init(path: String, mode: mode_t, group: String?) throws {
+        if FileManager.default.fileExists(atPath: path) {
+            if Self.isLive(path) { throw ListenerError("another process is listening on \(path)") }
+            unlink(path)
+        }
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw ListenerError("socket(): \(String(cString: strerror(errno)))") }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { throw ListenerError("socket path too long: \(path)") }
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (index, byte) in bytes.enumerated() { buffer[index] = byte }
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard bound == 0 else { close(fd); throw ListenerError("bind(\(path)): \(String(cString: strerror(errno)))") }
+        guard listen(fd, 1024) == 0 else { close(fd); throw ListenerError("listen(): \(String(cString: strerror(errno)))") }
+        if let group, let entry = getgrnam(group) {
+            chown(path, getuid(), entry.pointee.gr_gid)
+        }
+        chmod(path, mode)
+        self.fd = fd
+    }
+
+    private static func isLive(_ path: String) -> Bool {
+        let probe = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(probe) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (index, byte) in bytes.prefix(buffer.count - 1).enumerated() { buffer[index] = byte }
+        }
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(probe, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        } == 0
+    }
+}
+
+public struct ListenerError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// One FastCGI worker loop on a dedicated OS thread: accept → parse → respond.
+public enum FastCGIWorker {
+    /// Largest body read from a request; nginx enforces the per-location limits first.
+    public static let maxBodyBytes = 2 << 20
+
+    /// Runs until `shouldStop()` is true after a request, or accept fails (listener shut down).
+    public static func run(listener fd: Int32, responder: any Responder, shouldStop: () -> Bool) {
+        var request = FCGX_Request()
+        guard FCGX_InitRequest(&request, fd, 0) == 0 else { return }
+        defer { FCGX_Free(&request, 1) }
+        while !shouldStop() {
+            guard FCGX_Accept_r(&request) >= 0 else { break }
+            let parsed = read(&request)
+            let response: Response
+            switch parsed {
+            case .request(let value): response = responder.respond(to: value)
+            case .refused(let refusal): response = refusal
+            }
+            write(response, to: &request)
+            FCGX_Finish_r(&request)
+        }
+    }
+
+    /// A parsed request, or the answer given without calling the application.
+    enum Parsed {
+        case request(Request)
+        case refused(Response)
+    }
+
+    private static func param(_ name: String, _ request: inout FCGX_Request) -> String? {
+        guard let value = FCGX_GetParam(name, request.envp) else { return nil }
+        return String(cString: value)
+    }
+
+    private static func read(_ request: inout FCGX_Request) -> Parsed {
+        var headers: [String: String] = [:]
+        var index = 0
+        while let entry = request.envp?[index] {
+            index += 1
+            let text = String(cString: entry)
+            guard text.hasPrefix("HTTP_"), let equals = text.firstIndex(of: "=") else { continue }
+            let name = text[text.index(text.startIndex, offsetBy: 5)..<equals].lowercased().replacingOccurrences(of: "_", with: "-")
+            headers[name] = String(text[text.index(after: equals)...])
+        }
+        if let type = param("CONTENT_TYPE", &request), !type.isEmpty { headers["content-type"] = type }
+        let requestID = headers["x-request-id"].flatMap { $0.isEmpty ? nil : $0 } ?? Request.newID()
+        let length = Int(param("CONTENT_LENGTH", &request) ?? "") ?? 0
+        if length > maxBodyBytes || length < 0 {
+            var response = Response.json(413, bytes: Array(#"{"error":{"code":"payload_too_large","message":"The request body is larger than the limit."}}"#.utf8))
+            response.setHeader("X-Request-Id", requestID)
+            return .refused(response)
+        }
+        var body = [UInt8](repeating: 0, count: length)
+        var received = 0
+        while received < length {
+            let count = body.withUnsafeMutableBufferPointer { buffer in
+                buffer.baseAddress!.advanced(by: received).withMemoryRebound(to: CChar.self, capacity: length - received) {
+                    FCGX_GetStr($0, Int32(length - received), request.in)
+                }
+            }
+            if count <= 0 { break }
+            received += Int(count)
+        }
+        if received < length { body.removeSubrange(received...) }
+        let path = param("DOCUMENT_URI", &request) ?? param("SCRIPT_NAME", &request) ?? "/"
+        return .request(Request(
+            method: param("REQUEST_METHOD", &request) ?? "GET",
+            path: path,
+            query: param("QUERY_STRING", &request) ?? "",
+            headers: headers,
+            body: body,
+            clientIP: headers["x-real-ip"] ?? param("REMOTE_ADDR", &request) ?? "",
+            requestID: requestID))
+    }
+
+    private static func write(_ response: Response, to request: inout FCGX_Request) {
+        var head = "Status: \(response.status) \(Response.reason(response.status))\r\n"
+        for header in response.headers {
+            // Header values never contain CR/LF: they are built by the application, but refuse anyway.
+            guard !header.value.contains("\r"), !header.value.contains("\n") else { continue }
+            head += "\(header.name): \(header.value)\r\n"
+        }
+        if response.status != 204 && response.status != 304 { head += "Content-Length: \(response.body.count)\r\n" }
+        head += "\r\n"
+        var bytes = Array(head.utf8)
+        if response.status != 204 { bytes.append(contentsOf: response.body) }
+        bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                _ = FCGX_PutStr(chars.baseAddress, Int32(chars.count), request.out)
+            }
+        }
+    }
+}

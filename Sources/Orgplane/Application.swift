@@ -1,0 +1,82 @@
+import Foundation
+import HTTP
+import HTTPClient
+import Postgres
+
+/// Builds the application: the one factory shared by `orgplane serve` and the tests.
+///
+/// ```swift
+/// let services = try Application.services(configuration: config)
+/// let worker = Application.worker(services: services)   // one per thread
+/// let response = worker.respond(to: Request(method: "GET", path: "/livez"))
+/// ```
+public enum Application {
+    /// Loads the catalogue and the migration list and builds the shared services.
+    /// Throws with a plain message when a file is missing or invalid (fail fast).
+    public static func services(configuration: Configuration, clock: Clock = .system) throws -> Services {
+        let catalogue = try OperationCatalogue.load(path: configuration.dataplaneCatalogue)
+        let migrations = try Migration.load(directory: configuration.migrationsDirectory)
+        ConnectionCache.globalInit()
+        return Services(configuration: configuration, clock: clock, catalogue: catalogue, migrations: migrations)
+    }
+
+    /// A worker: owns one database connection (connected lazily, reconnected after failures).
+    public static func worker(services: Services) -> Worker { Worker(services: services) }
+}
+
+/// Answers requests on one thread with one database connection.
+public final class Worker {
+    public let services: Services
+    private var connection: Connection?
+    private let connections = ConnectionCache()
+    /// Called with one JSON log line per request.
+    public var log: (String) -> Void = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
+
+    init(services: Services) { self.services = services }
+
+    /// Answers one request. Never throws: every failure becomes an error response.
+    public func respond(to request: Request) -> Response {
+        let started = DispatchTime.now().uptimeNanoseconds
+        var response: Response
+        var failure: (any Error)?
+        var userID: String?
+        do {
+            let context = try makeContext(request)
+            response = try route(context)
+            userID = (try? context.identity())??.user.id
+            for cookie in context.cookies { response.addHeader("Set-Cookie", cookie.headerValue) }
+        } catch {
+            failure = error
+            if let postgres = error as? PostgresError, postgres.isConnectionFailure { connection = nil }
+            response = APIError.from(error).response
+        }
+        Headers.secure(&response, requestID: request.requestID, path: request.path)
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
+        log(AccessLog.line(request: request, response: response, milliseconds: elapsed, userID: userID, failure: failure))
+        return response
+    }
+
+    private func makeContext(_ request: Request) throws -> Context {
+        Context(request: request, services: services, store: Store(connect: { [unowned self] in try self.database() }), connections: connections)
+    }
+
+    /// The worker's connection, reconnecting when the last one broke.
+    func database() throws -> Connection {
+        if let connection, connection.isHealthy { return connection }
+        connection = nil
+        let fresh = try Connection(conninfo: services.configuration.databaseURL)
+        connection = fresh
+        return fresh
+    }
+
+    private func route(_ context: Context) throws -> Response {
+        let request = context.request
+        switch services.router.match(method: request.method, path: request.path) {
+        case .found(let handler, let parameters):
+            context.parameters = parameters
+            return try handler(context)
+        case .wrongMethod: throw APIError.methodNotAllowed
+        case .none: throw APIError.notFound
+        }
+    }
+}

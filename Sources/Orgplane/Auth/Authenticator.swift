@@ -1,0 +1,135 @@
+import Foundation
+import HTTP
+import JWT
+import Secrets
+
+/// Establishes who is calling, from exactly one credential:
+/// `Authorization: Bearer <access JWT | opk_ API key>`, else the `orgplane_access` cookie.
+/// Every call checks the database (session not revoked, key not revoked, current role):
+/// nothing about a caller is remembered between requests.
+enum Authenticator {
+    /// The caller, or nil when no credential was sent; throws `401` for a bad one.
+    static func authenticate(_ context: Context) throws -> Identity? {
+        let request = context.request
+        if let header = request.header("authorization") {
+            let parts = header.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw APIError.unauthenticated }
+            let token = parts[1].trimmingCharacters(in: .whitespaces)
+            if token.hasPrefix(APIKeyFormat.prefix) { return try apiKey(token, context) }
+            return try session(token, viaCookie: false, context)
+        }
+        if let token = request.cookies[Cookies.access], !token.isEmpty {
+            return try session(token, viaCookie: true, context)
+        }
+        return nil
+    }
+
+    /// The organization the request selects: `X-Org-Id` wins over the cookie.
+    /// A malformed or foreign header is refused later; a stale cookie is ignored.
+    static func selectedOrganization(_ request: Request) throws -> (id: String?, fromHeader: Bool) {
+        if let header = request.header("x-org-id"), !header.isEmpty {
+            guard let uuid = UUID(uuidString: header) else {
+                throw APIError(400, "invalid_organization_id", "X-Org-Id must be an organization id (a UUID).")
+            }
+            return (uuid.uuidString.lowercased(), true)
+        }
+        if let cookie = request.cookies[Cookies.organization], let uuid = UUID(uuidString: cookie) {
+            return (uuid.uuidString.lowercased(), false)
+        }
+        return (nil, false)
+    }
+
+    private static func session(_ token: String, viaCookie: Bool, _ context: Context) throws -> Identity {
+        let claims: AccessClaims
+        do {
+            claims = try context.services.signer.verify(token, now: context.services.clock.epochSeconds)
+        } catch JWTError.expired {
+            throw APIError.tokenExpired
+        } catch {
+            throw APIError.unauthenticated
+        }
+        guard UUID(uuidString: claims.subject) != nil, UUID(uuidString: claims.sessionID) != nil else { throw APIError.unauthenticated }
+        let selection = try selectedOrganization(context.request)
+        guard let found = try context.store.sessionIdentity(
+            sessionID: claims.sessionID, userID: claims.subject, organizationID: selection.id,
+            includeOrganizations: context.request.path == "/api/me")
+        else { throw APIError.unauthenticated }
+        if selection.fromHeader && found.selected == nil { throw notAMember }
+        return Identity(
+            user: found.user, method: .session(id: claims.sessionID), credential: token, viaCookie: viaCookie,
+            selected: found.selected, organizations: found.organizations)
+    }
+
+    private static func apiKey(_ token: String, _ context: Context) throws -> Identity {
+        guard let parsed = APIKeyFormat.parse(token) else { throw APIError.unauthenticated }
+        guard let found = try context.store.apiKeyIdentity(publicID: parsed.publicID),
+              Secrets.constantTimeEquals(found.secretHash, Secrets.sha256Hex(parsed.secret))
+        else { throw APIError.unauthenticated }
+        // The creator left the organization: the key is dead (it is also revoked in the database).
+        guard let organization = found.organization else { throw APIError.unauthenticated }
+        if let header = try selectedOrganization(context.request).id, header != found.grant.organizationID {
+            throw notAMember
+        }
+        if found.usageStale { try context.store.touchAPIKey(id: found.grant.id) }
+        return Identity(
+            user: found.user, method: .apiKey(found.grant), credential: token, viaCookie: false,
+            selected: organization, organizations: context.request.path == "/api/me" ? [organization] : nil)
+    }
+
+    static let notAMember = APIError(403, "organization_forbidden", "You are not a member of the selected organization.")
+}
+
+/// Names and shapes of the cookies this service sets.
+enum Cookies {
+    static let access = "orgplane_access"
+    static let refresh = "orgplane_refresh"
+    static let organization = "orgplane_org"
+    static let csrf = "orgplane_csrf"
+
+    /// The cookies of a fresh or refreshed session.
+    static func session(accessToken: String, refreshToken: String, configuration: Configuration) -> [SetCookie] {
+        let secure = configuration.secureCookies
+        return [
+            SetCookie(name: access, value: accessToken, path: "/", maxAge: configuration.accessTokenTTL, httpOnly: true, secure: secure, sameSite: .lax),
+            SetCookie(name: refresh, value: refreshToken, path: "/api/auth", maxAge: configuration.refreshTokenTTL, httpOnly: true, secure: secure, sameSite: .strict),
+            SetCookie(name: csrf, value: Secrets.randomToken(bytes: 24), path: "/", maxAge: configuration.refreshTokenTTL, httpOnly: false, secure: secure, sameSite: .strict),
+        ]
+    }
+
+    static func organization(_ id: String, configuration: Configuration) -> SetCookie {
+        SetCookie(name: organization, value: id, path: "/", maxAge: configuration.refreshTokenTTL, httpOnly: true, secure: configuration.secureCookies, sameSite: .lax)
+    }
+
+    /// Cookies that make the browser forget the session.
+    static func cleared(configuration: Configuration) -> [SetCookie] {
+        let secure = configuration.secureCookies
+        return [
+            .clearing(access, path: "/", secure: secure, sameSite: .lax),
+            .clearing(refresh, path: "/api/auth", secure: secure, sameSite: .strict),
+            .clearing(csrf, path: "/", httpOnly: false, secure: secure, sameSite: .strict),
+            .clearing(organization, path: "/", secure: secure, sameSite: .lax),
+        ]
+    }
+}
+
+/// `opk_<8-character public id>_<secret>`: the public id finds the row, the secret is checked
+/// against its stored SHA-256 in constant time.
+enum APIKeyFormat {
+    static let prefix = "opk_"
+
+    static func parse(_ token: String) -> (publicID: String, secret: String)? {
+        let parts = token.dropFirst(prefix.count).split(separator: "_", maxSplits: 1)
+        guard token.hasPrefix(prefix), token.utf8.count < 256, parts.count == 2, parts[0].count == 8, parts[1].count >= 22,
+              parts[0].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })
+        else { return nil }
+        return (String(parts[0]), String(parts[1]))
+    }
+
+    /// A new key: a 8-character public id and 32 random bytes of secret.
+    static func generate() -> (publicID: String, secret: String, key: String) {
+        let alphabet = Array("abcdefghijkmnpqrstuvwxyz23456789")
+        let publicID = String(Secrets.randomBytes(8).map { alphabet[Int($0) % alphabet.count] })
+        let secret = Secrets.randomToken(bytes: 32).replacingOccurrences(of: "_", with: "A")
+        return (publicID, secret, "\(prefix)\(publicID)_\(secret)")
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+
+/// Everything the service is told at start. Built from an environment dictionary by the CLI;
+/// the library never reads the process environment itself.
+public struct Configuration: Sendable {
+    public enum OrgCreationPolicy: String, Sendable { case directSignupOnly = "direct_signup_only", open }
+
+    public var databaseURL: String
+    public var migrateDatabaseURL: String
+    public var jwtSecret: [UInt8]
+    public var jwtIssuer: String = "orgplane"
+    public var accessTokenTTL: Int = 900
+    public var refreshTokenTTL: Int = 30 * 24 * 3600
+    public var orgCreationPolicy: OrgCreationPolicy = .directSignupOnly
+    public var publicURL: String = "http://127.0.0.1:8080"
+    public var fcgiSocket: String = "var/run/orgplane.sock"
+    public var fcgiSocketGroup: String?
+    public var workerProcesses: Int = 2
+    public var workerThreads: Int = 4
+    public var migrationsDirectory: String = "migrations"
+    public var dataplaneURL: String?
+    public var dataplaneOrgHeader: String = "X-Org-Id"
+    public var dataplaneResourceSegment: String = "banks"
+    public var dataplaneCatalogue: String = "dataplane/hindsight.json"
+    public var dataplaneTimeoutMilliseconds: Int = 30_000
+    public var dataplaneConnectTimeoutMilliseconds: Int = 5_000
+    public var rateLimits = RateLimits()
+    public var passwordMemoryKiB: Int = 19456
+    public var passwordIterations: Int = 2
+
+    /// Attempts allowed per window, per bucket.
+    public struct RateLimits: Sendable {
+        public var windowSeconds = 300
+        public var loginPerIP = 30
+        public var loginPerAccount = 10
+        public var signupPerIP = 10
+        public var invitePerIP = 30
+        public init() {}
+    }
+
+    /// Minimal configuration for tests and tools.
+    public init(databaseURL: String, jwtSecret: [UInt8]) {
+        self.databaseURL = databaseURL
+        migrateDatabaseURL = databaseURL
+        self.jwtSecret = jwtSecret
+    }
+
+    /// Cookies are `Secure` unless the deployment is plain-http localhost.
+    public var secureCookies: Bool {
+        guard let url = URL(string: publicURL) else { return true }
+        if url.scheme == "https" { return true }
+        return !["localhost", "127.0.0.1", "::1", "[::1]"].contains(url.host ?? "")
+    }
+
+    /// Reads the configuration from environment variables, listing every problem found.
+    ///
+    /// - Returns: the configuration, or the plain-words problems (never a half-valid value).
+    public static func fromEnvironment(_ env: [String: String], requireSecret: Bool = true) -> Result<Configuration, ConfigurationErrors> {
+        var problems: [String] = []
+        func integer(_ name: String, _ fallback: Int, _ range: ClosedRange<Int>) -> Int {
+            guard let raw = env[name], !raw.isEmpty else { return fallback }
+            guard let value = Int(raw), range.contains(value) else {
+                problems.append("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound) (got \"\(raw)\").")
+                return fallback
+            }
+            return value
+        }
+
+        let database = env["DATABASE_URL"] ?? ""
+        if database.isEmpty {
+            problems.append("DATABASE_URL is not set: give a libpq URI such as postgresql://orgplane_service@/orgplane?host=/path/to/socket.")
+        } else if !(database.hasPrefix("postgresql://") || database.hasPrefix("postgres://")) {
+            problems.append("DATABASE_URL must start with postgresql:// (got something else).")
+        }
+        let secret = Array((env["JWT_SECRET"] ?? "").utf8)
+        if requireSecret {
+            if secret.isEmpty {
+                problems.append("JWT_SECRET is not set: use at least 32 random bytes (e.g. `openssl rand -base64 48`).")
+            } else if secret.count < 32 {
+                problems.append("JWT_SECRET is too short (\(secret.count) bytes): use at least 32 random bytes.")
+            }
+        }
+        var config = Configuration(databaseURL: database, jwtSecret: secret)
+        config.migrateDatabaseURL = env["MIGRATE_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? database
+        config.jwtIssuer = env["JWT_ISSUER"].flatMap { $0.isEmpty ? nil : $0 } ?? "orgplane"
+        config.accessTokenTTL = integer("ACCESS_TOKEN_TTL_SECONDS", 900, 60...86_400)
+        config.refreshTokenTTL = integer("REFRESH_TOKEN_TTL_SECONDS", 2_592_000, 300...31_536_000)
+        if let raw = env["ORG_CREATION_POLICY"], !raw.isEmpty {
+            if let policy = OrgCreationPolicy(rawValue: raw) { config.orgCreationPolicy = policy } else {
+                problems.append("ORG_CREATION_POLICY must be direct_signup_only or open (got \"\(raw)\").")
+            }
+        }
+        if let raw = env["PUBLIC_URL"], !raw.isEmpty {
+            if let url = URL(string: raw), ["http", "https"].contains(url.scheme ?? ""), url.host != nil {
+                config.publicURL = raw.hasSuffix("/") ? String(raw.dropLast()) : raw
+            } else {
+                problems.append("PUBLIC_URL must be an http(s) URL such as https://teams.example.com (got \"\(raw)\").")
+            }
+        }
+        config.fcgiSocket = env["FCGI_SOCKET"].flatMap { $0.isEmpty ? nil : $0 } ?? config.fcgiSocket
+        config.fcgiSocketGroup = env["FCGI_SOCKET_GROUP"].flatMap { $0.isEmpty ? nil : $0 }
+        config.workerProcesses = integer("WORKER_PROCESSES", 2, 1...64)
+        config.workerThreads = integer("WORKER_THREADS", 4, 1...256)
+        config.migrationsDirectory = env["MIGRATIONS_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? config.migrationsDirectory
+        if let raw = env["DATAPLANE_URL"], !raw.isEmpty {
+            if let url = URL(string: raw), ["http", "https"].contains(url.scheme ?? ""), url.host != nil {
+                config.dataplaneURL = raw.hasSuffix("/") ? String(raw.dropLast()) : raw
+            } else {
+                problems.append("DATAPLANE_URL must be an http(s) URL (got \"\(raw)\").")
+            }
+        }
+        if let raw = env["DATAPLANE_ORG_HEADER"], !raw.isEmpty {
+            if raw.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) { config.dataplaneOrgHeader = raw } else {
+                problems.append("DATAPLANE_ORG_HEADER must be a header name of letters, digits and dashes (got \"\(raw)\").")
+            }
+        }
+        config.dataplaneResourceSegment = env["DATAPLANE_RESOURCE_SEGMENT"].flatMap { $0.isEmpty ? nil : $0 } ?? "banks"
+        config.dataplaneCatalogue = env["DATAPLANE_CATALOGUE"].flatMap { $0.isEmpty ? nil : $0 } ?? config.dataplaneCatalogue
+        config.dataplaneTimeoutMilliseconds = integer("DATAPLANE_TIMEOUT_MS", 30_000, 100...600_000)
+        config.dataplaneConnectTimeoutMilliseconds = integer("DATAPLANE_CONNECT_TIMEOUT_MS", 5_000, 50...60_000)
+        config.rateLimits.windowSeconds = integer("RATE_LIMIT_WINDOW_SECONDS", 300, 1...86_400)
+        config.rateLimits.loginPerIP = integer("RATE_LIMIT_LOGIN_PER_IP", 30, 1...1_000_000)
+        config.rateLimits.loginPerAccount = integer("RATE_LIMIT_LOGIN_PER_ACCOUNT", 10, 1...1_000_000)
+        config.rateLimits.signupPerIP = integer("RATE_LIMIT_SIGNUP_PER_IP", 10, 1...1_000_000)
+        config.rateLimits.invitePerIP = integer("RATE_LIMIT_INVITE_PER_IP", 30, 1...1_000_000)
+        config.passwordMemoryKiB = integer("PASSWORD_MEMLIMIT_KIB", 19456, 19456...1_048_576)
+        config.passwordIterations = integer("PASSWORD_OPSLIMIT", 2, 2...10)
+        return problems.isEmpty ? .success(config) : .failure(ConfigurationErrors(problems: problems))
+    }
+}
+
+/// Every configuration problem, in plain words.
+public struct ConfigurationErrors: Error, CustomStringConvertible {
+    public let problems: [String]
+    public var description: String { problems.map { "configuration: \($0)" }.joined(separator: "\n") }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import HTTP
+import HTTPClient
+import Postgres
+
+/// Everything a route handler needs for one request: the request, the worker's database
+/// connection (through `store`), the shared services, route parameters and the caller.
+public final class Context {
+    public let request: Request
+    public let services: Services
+    public let store: Store
+    /// The worker's reusable upstream connections (never credentials).
+    let connections: ConnectionCache?
+    public internal(set) var parameters: [String: String] = [:]
+    /// Cookies to set on the response, whatever the route answers.
+    public var cookies: [SetCookie] = []
+    private var cachedIdentity: Identity??
+
+    init(request: Request, services: Services, store: Store, connections: ConnectionCache?) {
+        self.request = request
+        self.connections = connections
+        self.services = services
+        self.store = store
+    }
+
+    public var configuration: Configuration { services.configuration }
+    public var now: Date { services.clock.now() }
+
+    // MARK: Input
+
+    /// The body as a JSON object, or `400 invalid_json`.
+    public func jsonBody() throws -> JSON {
+        if request.body.isEmpty { return .object([]) }
+        guard let json = JSON.parse(request.body), case .object = json else { throw APIError.invalidJSON }
+        return json
+    }
+
+    /// A route parameter that must be a UUID; anything else is `404 not_found` (never a 500).
+    public func uuidParameter(_ name: String) throws -> String {
+        guard let raw = parameters[name], let uuid = UUID(uuidString: raw) else { throw APIError.notFound }
+        return uuid.uuidString.lowercased()
+    }
+
+    // MARK: The caller
+
+    /// The authenticated caller, or nil when no credential was sent (errors when a bad one was).
+    public func identity() throws -> Identity? {
+        if let cached = cachedIdentity { return cached }
+        let identity = try Authenticator.authenticate(self)
+        cachedIdentity = .some(identity)
+        return identity
+    }
+
+    /// The authenticated caller, or `401 unauthenticated`. Checks CSRF for cookie writes.
+    public func requireIdentity() throws -> Identity {
+        guard let identity = try identity() else { throw APIError.unauthenticated }
+        if identity.viaCookie && !["GET", "HEAD", "OPTIONS"].contains(request.method) {
+            try CSRF.check(request)
+        }
+        return identity
+    }
+
+    /// The caller's session identity; API keys are refused for account and team management.
+    public func requireSession() throws -> Identity {
+        let identity = try requireIdentity()
+        guard case .session = identity.method else {
+            throw APIError(403, "session_required", "API keys cannot do this; use a user session.")
+        }
+        return identity
+    }
+
+    // MARK: Output
+
+    public func json(_ status: Int = 200, _ value: JSON) -> Response {
+        Response.json(status, bytes: value.bytes)
+    }
+}

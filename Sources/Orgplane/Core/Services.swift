@@ -1,0 +1,30 @@
+import HTTP
+import JWT
+import Secrets
+
+/// Long-lived, immutable things shared by every worker thread: configuration, keys,
+/// the router, the operation catalogue. Nothing here changes an answer between requests.
+public struct Services: Sendable {
+    public let configuration: Configuration
+    public let clock: Clock
+    public let signer: TokenSigner
+    public let hasher: PasswordHasher
+    public let catalogue: OperationCatalogue
+    public let router: Router
+    /// A precomputed hash to verify against for unknown emails (equal cost to a real check).
+    public let dummyPasswordHash: String
+    /// The migrations the running code expects (version → checksum).
+    public let expectedMigrations: [Migration]
+
+    public init(configuration: Configuration, clock: Clock = .system, catalogue: OperationCatalogue, migrations: [Migration]) {
+        self.configuration = configuration
+        self.clock = clock
+        signer = TokenSigner(secret: configuration.jwtSecret, issuer: configuration.jwtIssuer)
+        hasher = PasswordHasher(memoryKiB: configuration.passwordMemoryKiB, iterations: configuration.passwordIterations)
+        self.catalogue = catalogue
+        router = Routes.build()
+        Secrets.initialize()
+        dummyPasswordHash = hasher.hash(Secrets.randomToken())
+        expectedMigrations = migrations
+    }
+}

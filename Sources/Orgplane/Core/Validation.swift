@@ -1,0 +1,85 @@
+import HTTP
+
+/// Input rules from the contract, each failing with its own 400 code.
+enum Validation {
+    /// A trimmed, lower-cased email of at most 254 characters, or `400 invalid_email`.
+    static func email(_ value: JSON?) throws -> String {
+        guard let raw = value?.stringValue else { throw APIError.invalid("invalid_email", "Give a valid email address.") }
+        let email = raw.trimmingCharacters(in: .whitespaces).lowercased()
+        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+        guard email.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[0].count <= 64,
+              parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix("."), !parts[1].contains(".."),
+              email.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7f && !isControl($0) })
+        else { throw APIError.invalid("invalid_email", "Give a valid email address.") }
+        return email
+    }
+
+    /// A password of 8 to 1024 characters that is not one of the most common ones.
+    static func newPassword(_ value: JSON?) throws -> String {
+        guard let password = value?.stringValue else { throw APIError.invalid("weak_password", "Give a password of 8 to 1024 characters.") }
+        let length = password.unicodeScalars.count
+        guard length >= 8 else { throw APIError.invalid("weak_password", "The password must have at least 8 characters.") }
+        guard length <= 1024 else { throw APIError.invalid("weak_password", "The password must have at most 1024 characters.") }
+        guard !commonPasswords.contains(password.lowercased()) else {
+            throw APIError.invalid("weak_password", "This password is too common; choose another.")
+        }
+        return password
+    }
+
+    /// A name of 1 to 100 characters after trimming, without control characters, or `400 invalid_name`.
+    static func name(_ value: JSON?, allowEmpty: Bool = false) throws -> String {
+        guard let raw = value?.stringValue else { throw APIError.invalid("invalid_name", "Give a name of 1 to 100 characters.") }
+        let name = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard name.unicodeScalars.allSatisfy({ !isControl($0) }) else {
+            throw APIError.invalid("invalid_name", "Names cannot contain control characters.")
+        }
+        guard (allowEmpty || !name.isEmpty), name.count <= 100 else {
+            throw APIError.invalid("invalid_name", "Give a name of 1 to 100 characters.")
+        }
+        return name
+    }
+
+    /// An optional whole number within `range`, or `400 code`.
+    static func optionalInteger(_ value: JSON?, in range: ClosedRange<Int>, code: String, what: String) throws -> Int? {
+        guard let value, !value.isNull else { return nil }
+        guard let number = value.intValue, range.contains(number) else {
+            throw APIError.invalid(code, "\(what) must be a whole number from \(range.lowerBound) to \(range.upperBound).")
+        }
+        return number
+    }
+
+    /// C0, DEL, C1 controls and line/paragraph separators.
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .control, .lineSeparator, .paragraphSeparator, .format where scalar.value == 0x202E || scalar.value == 0x202D: true
+        default: false
+        }
+    }
+
+    static let commonPasswords: Set<String> = [
+        "password", "password1", "password123", "12345678", "123456789", "1234567890", "qwertyuiop", "qwerty123",
+        "iloveyou", "11111111", "00000000", "abc12345", "letmein1", "welcome1", "admin123", "passw0rd", "sunshine",
+        "football", "baseball", "princess", "trustno1", "superman", "1q2w3e4r", "changeme", "87654321",
+    ]
+}
+
+extension String {
+    /// A short slug from a name: lower-case ASCII letters and digits joined by dashes.
+    var slugified: String {
+        var out = ""
+        var lastWasDash = true
+        for scalar in lowercased().unicodeScalars {
+            if scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar)) {
+                out.unicodeScalars.append(scalar)
+                lastWasDash = false
+            } else if !lastWasDash {
+                out.append("-")
+                lastWasDash = true
+            }
+            if out.count >= 40 { break }
+        }
+        while out.hasSuffix("-") { out.removeLast() }
+        return out.isEmpty ? "org" : out
+    }
+}
+import Foundation

@@ -1,0 +1,123 @@
+import Foundation
+import HTTP
+
+/// The dataplane's operations: method + path template → name and class (read or write).
+///
+/// Loaded once at start from a JSON file and validated; a bad file stops the service.
+/// ```json
+/// {"operations": [{"name": "recall", "method": "POST",
+///   "path": "/v1/default/banks/{resource}/memories/recall", "class": "read"}]}
+/// ```
+public struct OperationCatalogue: Sendable {
+    public enum Kind: String, Sendable { case read, write }
+
+    public struct Operation: Sendable, Equatable {
+        public let name: String
+        public let method: String
+        public let segments: [String]
+        public let kind: Kind
+        /// The index of `{resource}` in `segments`, if the template has one.
+        public let resourceIndex: Int?
+    }
+
+    public let operations: [Operation]
+    private let byName: [String: Operation]
+
+    public init(operations: [Operation]) {
+        self.operations = operations
+        byName = Dictionary(operations.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    public func operation(named name: String) -> Operation? { byName[name] }
+
+    /// The first operation whose method and template match the normalised path segments.
+    public func match(method: String, segments: [String]) -> (operation: Operation, resource: String?)? {
+        for operation in operations where operation.method == method || (method == "HEAD" && operation.method == "GET") {
+            guard operation.segments.count == segments.count else { continue }
+            var matched = true
+            for (template, segment) in zip(operation.segments, segments) {
+                if template.hasPrefix("{") && template.hasSuffix("}") { continue }
+                if template.caseInsensitiveCompare(segment) != .orderedSame { matched = false; break }
+            }
+            if matched { return (operation, operation.resourceIndex.map { segments[$0] }) }
+        }
+        return nil
+    }
+
+    /// Parses and validates a catalogue file's bytes.
+    public static func parse(_ bytes: [UInt8]) throws -> OperationCatalogue {
+        guard let json = JSON.parse(bytes), let entries = json["operations"]?.arrayValue else {
+            throw CatalogueError("the catalogue must be a JSON object with an \"operations\" array")
+        }
+        var operations: [Operation] = []
+        var names = Set<String>()
+        for (index, entry) in entries.enumerated() {
+            guard let name = entry["name"]?.stringValue, !name.isEmpty,
+                  name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == ".") })
+            else { throw CatalogueError("operation \(index + 1) needs a name of letters, digits, _ - .") }
+            guard names.insert(name).inserted else { throw CatalogueError("operation \(name) is listed twice") }
+            guard let method = entry["method"]?.stringValue,
+                  ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"].contains(method)
+            else { throw CatalogueError("operation \(name) needs an HTTP method in upper case") }
+            guard let path = entry["path"]?.stringValue, path.hasPrefix("/") else {
+                throw CatalogueError("operation \(name) needs a path starting with /")
+            }
+            guard let kind = entry["class"]?.stringValue.flatMap(Kind.init(rawValue:)) else {
+                throw CatalogueError("operation \(name) needs class read or write")
+            }
+            let segments = path.split(separator: "/").map(String.init)
+            let resourceIndices = segments.indices.filter { segments[$0] == "{resource}" }
+            guard resourceIndices.count <= 1 else { throw CatalogueError("operation \(name) has more than one {resource}") }
+            operations.append(Operation(name: name, method: method, segments: segments, kind: kind, resourceIndex: resourceIndices.first))
+        }
+        return OperationCatalogue(operations: operations)
+    }
+
+    /// Loads a catalogue file; an empty catalogue when `path` is empty.
+    public static func load(path: String) throws -> OperationCatalogue {
+        guard !path.isEmpty else { return OperationCatalogue(operations: []) }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CatalogueError("cannot read the operation catalogue \(path) (set DATAPLANE_CATALOGUE)")
+        }
+        do { return try parse(Array(data)) } catch let error as CatalogueError {
+            throw CatalogueError("\(path): \(error.description)")
+        }
+    }
+}
+
+public struct CatalogueError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Normalises a dataplane path before any decision: percent-decoding, `.`/`..`, empty
+/// segments. NUL bytes and attempts to climb above the root are refused. The upstream gets
+/// the path rebuilt from exactly these segments, so what is checked is what is forwarded.
+enum DataplanePath {
+    static func segments(_ raw: String) throws -> [String] {
+        let invalid = APIError.invalid("invalid_path", "The path is not valid.")
+        var output: [String] = []
+        for piece in raw.split(separator: "/", omittingEmptySubsequences: true) {
+            guard let decoded = String(piece).removingPercentEncoding else { throw invalid }
+            // A decoded %2F splits into more segments: treat it as the separator it spells.
+            for segment in decoded.split(separator: "/", omittingEmptySubsequences: true).map(String.init) {
+                guard !segment.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }), !segment.contains("\\") else { throw invalid }
+                if segment == "." { continue }
+                if segment == ".." {
+                    guard !output.isEmpty else { throw invalid }
+                    output.removeLast()
+                    continue
+                }
+                output.append(segment)
+            }
+        }
+        return output
+    }
+
+    /// Re-encodes segments into a path for the upstream.
+    static func encode(_ segments: [String]) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~!$&'()*+,;=:@")
+        return "/" + segments.map { $0.addingPercentEncoding(withAllowedCharacters: allowed) ?? "" }.joined(separator: "/")
+    }
+}

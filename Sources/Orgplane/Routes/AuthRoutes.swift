@@ -1,0 +1,209 @@
+import Foundation
+import HTTP
+import JWT
+import Postgres
+import Secrets
+
+/// Signup, login, refresh, logout and password change.
+enum AuthRoutes {
+    static func register(_ router: inout Router) {
+        router.add("POST", "/api/auth/signup", signup)
+        router.add("POST", "/api/auth/login", login)
+        router.add("POST", "/api/auth/refresh", refresh)
+        router.add("POST", "/api/auth/logout", logout)
+        router.add("POST", "/api/auth/password", changePassword)
+    }
+
+    /// At most this many argon2id computations at once per process: each holds ~19 MiB and a core.
+    static let hashing = DispatchSemaphore(value: max(1, ProcessInfo.processInfo.activeProcessorCount))
+
+    static func withHashingPermit<T>(_ body: () -> T) -> T {
+        hashing.wait()
+        defer { hashing.signal() }
+        return body()
+    }
+
+    static func signup(_ context: Context) throws -> Response {
+        let body = try context.jsonBody()
+        let email = try Validation.email(body["email"])
+        let password = try Validation.newPassword(body["password"])
+        let name = body["name"] == nil || body["name"]!.isNull ? "" : try Validation.name(body["name"], allowEmpty: true)
+        let inviteToken = try optionalString(body["invite_token"], field: "invite_token")
+        let organizationName = body["organization_name"] == nil || body["organization_name"]!.isNull
+            ? nil : try Validation.name(body["organization_name"])
+        let limits = context.configuration.rateLimits
+        try RateLimit.enforce(context, bucket: "signup:ip:\(context.request.clientIP)", limit: limits.signupPerIP)
+
+        let hash = withHashingPermit { context.services.hasher.hash(password) }
+        let now = context.now
+        let result = try context.store.transaction { db -> (User, OrganizationSummary, String, String) in
+            guard let user = try context.store.createUser(db, email: email, name: name, passwordHash: hash) else {
+                throw APIError(409, "email_taken", "An account with this email already exists.")
+            }
+            let organization: OrganizationSummary
+            if let inviteToken {
+                organization = try InviteRoutes.accept(db, context: context, token: inviteToken, user: user).organization
+            } else {
+                let fallback = name.isEmpty ? String(email.split(separator: "@")[0]) : name
+                let orgName = organizationName ?? String("\(fallback)'s team".prefix(100))
+                organization = try context.store.createOrganization(db, name: orgName, ownerID: user.id)
+            }
+            let session = try context.store.createSession(db, userID: user.id, lifetimeSeconds: context.configuration.refreshTokenTTL)
+            return (user, organization, session.sessionID, session.refreshToken)
+        }
+        let (user, organization, sessionID, refreshToken) = result
+        let session = try issue(context, user: user, sessionID: sessionID, refreshToken: refreshToken, now: now)
+        context.cookies.append(Cookies.organization(organization.id, configuration: context.configuration))
+        return noStore(context.json(201, .object([
+            ("user", user.json), ("organization", organization.json), ("session", session),
+        ])))
+    }
+
+    static func login(_ context: Context) throws -> Response {
+        let body = try context.jsonBody()
+        guard let rawEmail = body["email"]?.stringValue, let password = body["password"]?.stringValue else {
+            throw APIError.invalid("invalid_request", "Give an email and a password.")
+        }
+        let inviteToken = try optionalString(body["invite_token"], field: "invite_token")
+        let email = rawEmail.trimmingCharacters(in: .whitespaces).lowercased()
+        let limits = context.configuration.rateLimits
+        try RateLimit.enforce(context, bucket: "login:ip:\(context.request.clientIP)", limit: limits.loginPerIP)
+        try RateLimit.enforce(context, bucket: "login:account:\(Secrets.sha256Hex(email))", limit: limits.loginPerAccount)
+
+        let hasher = context.services.hasher
+        let found = email.utf8.count <= 254 && password.unicodeScalars.count <= 1024 ? try context.store.userForLogin(email: email) : nil
+        // Unknown emails cost the same as wrong passwords: verify against a dummy hash.
+        let valid = withHashingPermit { hasher.verify(password, against: found?.passwordHash ?? context.services.dummyPasswordHash) }
+        guard let found, valid else { throw APIError(401, "invalid_credentials", "The email or password is not correct.") }
+        let rehash = hasher.needsRehash(found.passwordHash) ? withHashingPermit { hasher.hash(password) } : nil
+
+        let now = context.now
+        let (sessionID, refreshToken, organization) = try context.store.transaction { db -> (String, String, OrganizationSummary?) in
+            if let rehash { try context.store.updatePasswordHash(db, userID: found.user.id, hash: rehash) }
+            var organization: OrganizationSummary?
+            if let inviteToken {
+                organization = try InviteRoutes.accept(db, context: context, token: inviteToken, user: found.user, tolerateMember: true).organization
+            }
+            let session = try context.store.createSession(db, userID: found.user.id, lifetimeSeconds: context.configuration.refreshTokenTTL)
+            return (session.sessionID, session.refreshToken, organization)
+        }
+        let session = try issue(context, user: found.user, sessionID: sessionID, refreshToken: refreshToken, now: now)
+        if let organization { context.cookies.append(Cookies.organization(organization.id, configuration: context.configuration)) }
+        var fields: [(String, JSON)] = [("user", found.user.json), ("session", session)]
+        if let organization { fields.append(("organization", organization.json)) }
+        return noStore(context.json(200, .object(fields)))
+    }
+
+    static func refresh(_ context: Context) throws -> Response {
+        let body = try context.jsonBody()
+        var token = try optionalString(body["refresh_token"], field: "refresh_token")
+        if token == nil, let cookie = context.request.cookies[Cookies.refresh], !cookie.isEmpty {
+            try CSRF.check(context.request)
+            token = cookie
+        }
+        guard let token, token.utf8.count < 200 else { throw invalidRefresh }
+        switch try context.store.rotateRefreshToken(token) {
+        case .rotated(let sessionID, let user, let refreshToken):
+            let session = try issue(context, user: user, sessionID: sessionID, refreshToken: refreshToken, now: context.now)
+            return noStore(context.json(200, .object([("session", session)])))
+        case .reused:
+            context.cookies = Cookies.cleared(configuration: context.configuration)
+            throw APIError(401, "refresh_reused", "This refresh token was already used; the session has been ended.")
+        case .invalid:
+            throw invalidRefresh
+        }
+    }
+
+    static let invalidRefresh = APIError(401, "invalid_refresh", "The refresh token is not valid.")
+
+    static func logout(_ context: Context) throws -> Response {
+        context.cookies = Cookies.cleared(configuration: context.configuration)
+        let identity = try? context.identity()
+        if let identity, let sessionID = identity.sessionID {
+            if identity.viaCookie { try CSRF.check(context.request) }
+            try context.store.transaction { try context.store.revokeSession($0, sessionID: sessionID, reason: "logout") }
+        } else if let token = context.request.cookies[Cookies.refresh] ?? (try? context.jsonBody())?["refresh_token"]?.stringValue,
+                  token.utf8.count < 200
+        {
+            try context.store.transaction { try context.store.revokeSession(forRefreshToken: $0, hash: Secrets.sha256Hex(token)) }
+        }
+        return .noContent()
+    }
+
+    static func changePassword(_ context: Context) throws -> Response {
+        let identity = try context.requireSession()
+        let body = try context.jsonBody()
+        guard let current = body["current_password"]?.stringValue else {
+            throw APIError.invalid("invalid_request", "Give current_password and new_password.")
+        }
+        try RateLimit.enforce(
+            context, bucket: "login:account:\(Secrets.sha256Hex(identity.user.email))",
+            limit: context.configuration.rateLimits.loginPerAccount)
+        let hasher = context.services.hasher
+        guard current.unicodeScalars.count <= 1024, let stored = try context.store.passwordHash(userID: identity.user.id),
+              withHashingPermit({ hasher.verify(current, against: stored) })
+        else { throw APIError(401, "invalid_credentials", "The current password is not correct.") }
+        let new = try Validation.newPassword(body["new_password"])
+        let hash = withHashingPermit { hasher.hash(new) }
+        try context.store.transaction { db in
+            try context.store.updatePasswordHash(db, userID: identity.user.id, hash: hash)
+            try context.store.revokeOtherSessions(db, userID: identity.user.id, keep: identity.sessionID ?? "", reason: "password_changed")
+        }
+        return .noContent()
+    }
+
+    // MARK: Helpers
+
+    /// Signs an access token and sets the session cookies; returns the `session` object.
+    static func issue(_ context: Context, user: User, sessionID: String, refreshToken: String, now: Date) throws -> JSON {
+        let config = context.configuration
+        let issuedAt = Int(now.timeIntervalSince1970)
+        let claims = AccessClaims(
+            subject: user.id, email: user.email, sessionID: sessionID, issuedAt: issuedAt,
+            expiresAt: issuedAt + config.accessTokenTTL, issuer: config.jwtIssuer)
+        let accessToken = try context.services.signer.sign(claims)
+        context.cookies.append(contentsOf: Cookies.session(accessToken: accessToken, refreshToken: refreshToken, configuration: config))
+        return .object([
+            ("access_token", .string(accessToken)), ("token_type", "bearer"),
+            ("expires_in", .int(config.accessTokenTTL)), ("refresh_token", .string(refreshToken)),
+        ])
+    }
+
+    static func optionalString(_ value: JSON?, field: String) throws -> String? {
+        guard let value, !value.isNull else { return nil }
+        guard let string = value.stringValue, !string.isEmpty, string.utf8.count <= 512 else {
+            throw APIError.invalid("invalid_request", "\(field) must be a string.")
+        }
+        return string
+    }
+}
+
+/// Marks a response as never to be cached (it carries a token, a key or an invite link).
+func noStore(_ response: Response) -> Response {
+    var response = response
+    response.setHeader("Cache-Control", "no-store")
+    return response
+}
+
+/// Fixed-window limits counted in PostgreSQL, so every worker on every host shares them.
+enum RateLimit {
+    static func enforce(_ context: Context, bucket: String, limit: Int) throws {
+        let window = context.configuration.rateLimits.windowSeconds
+        let outcome = try context.store.hitRateLimit(bucket: bucket, limit: limit, windowSeconds: window)
+        guard outcome.allowed else { throw APIError.rateLimited(retryAfter: outcome.retryAfter) }
+    }
+}
+
+extension User {
+    var json: JSON {
+        .object([("id", .string(id)), ("email", .string(email)), ("name", .string(name)), ("created_at", .string(createdAt))])
+    }
+}
+
+extension OrganizationSummary {
+    var json: JSON {
+        var fields: [(String, JSON)] = [("id", .string(id)), ("name", .string(name)), ("slug", .string(slug)), ("role", .string(role.rawValue))]
+        if let createdAt { fields.append(("created_at", .string(createdAt))) }
+        return .object(fields)
+    }
+}

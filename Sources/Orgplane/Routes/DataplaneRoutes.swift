@@ -1,0 +1,86 @@
+import Foundation
+import HTTP
+import HTTPClient
+
+/// The dataplane gateway (`/api/dataplane/*`) and the nginx `auth_request` check (`/_authz`).
+///
+/// The upstream gets the caller's own credential and organization, from this request alone,
+/// through a client made for this request. Never a service credential.
+enum DataplaneRoutes {
+    static func register(_ router: inout Router) {
+        router.add("ANY", "/api/dataplane/*", forward)
+        router.add("GET", "/_authz", authz)
+    }
+
+    /// Client headers relayed upstream; everything else (cookies, hop-by-hop, the client's own
+    /// organization or authorization headers) is dropped and replaced by ours.
+    static let relayedHeaders = ["content-type", "accept", "accept-language", "user-agent", "if-none-match", "if-match", "if-modified-since", "idempotency-key"]
+
+    static func forward(_ context: Context) throws -> Response {
+        let identity = try context.requireIdentity()
+        guard let organization = identity.selected else {
+            throw APIError.invalid("organization_required", "Select an organization (X-Org-Id) for dataplane calls.")
+        }
+        let segments = try DataplanePath.segments(context.parameters["*"] ?? "")
+        let config = context.configuration
+        let decision = try DataplanePolicy.decide(
+            identity: identity, organization: organization, method: context.request.method, segments: segments,
+            catalogue: context.services.catalogue, resourceSegment: config.dataplaneResourceSegment)
+        guard let base = config.dataplaneURL else {
+            throw APIError(503, "dataplane_not_configured", "No dataplane is configured (DATAPLANE_URL).")
+        }
+        var headers: [(name: String, value: String)] = [
+            ("Authorization", "Bearer \(identity.credential)"),
+            (config.dataplaneOrgHeader, organization.id),
+            ("X-Request-Id", context.request.requestID),
+        ]
+        for name in relayedHeaders {
+            if let value = context.request.header(name), !value.contains("\r"), !value.contains("\n") { headers.append((name, value)) }
+        }
+        let query = context.request.query.isEmpty ? "" : "?" + context.request.query
+        let outbound = OutboundRequest(
+            method: context.request.method, url: base + DataplanePath.encode(segments) + query, headers: headers,
+            body: context.request.body, timeoutMilliseconds: config.dataplaneTimeoutMilliseconds,
+            connectTimeoutMilliseconds: config.dataplaneConnectTimeoutMilliseconds)
+        let answer: OutboundResponse
+        do {
+            answer = try OutboundClient(cache: context.connections).perform(outbound)
+        } catch OutboundError.timeout {
+            throw APIError(504, "dataplane_timeout", "The dataplane did not answer in time.")
+        } catch {
+            throw APIError(502, "dataplane_unavailable", "The dataplane could not be reached.")
+        }
+        var response = Response(status: answer.status, body: answer.body)
+        if let type = answer.contentType { response.setHeader("Content-Type", type) }
+        if let operation = decision.operation { response.setHeader("X-Orgplane-Operation", operation) }
+        return response
+    }
+
+    /// `GET /_authz`: the same decision for nginx `auth_request`, answered 204 with who and what.
+    static func authz(_ context: Context) throws -> Response {
+        let request = context.request
+        let method = (request.header("x-original-method") ?? "GET").uppercased()
+        var uri = request.header("x-original-uri") ?? "/"
+        if let query = uri.firstIndex(of: "?") { uri = String(uri[..<query]) }
+        if let prefix = request.header("x-orgplane-path-prefix"), !prefix.isEmpty, uri.hasPrefix(prefix) {
+            uri = String(uri.dropFirst(prefix.count))
+        }
+        guard let identity = try context.identity() else { throw APIError.unauthenticated }
+        if identity.viaCookie && !["GET", "HEAD", "OPTIONS"].contains(method) { try CSRF.check(request) }
+        guard let organization = identity.selected else {
+            throw APIError(403, "organization_required", "Select an organization (X-Org-Id).")
+        }
+        let decision = try DataplanePolicy.decide(
+            identity: identity, organization: organization, method: method, segments: try DataplanePath.segments(uri),
+            catalogue: context.services.catalogue, resourceSegment: context.configuration.dataplaneResourceSegment)
+        var response = Response.noContent()
+        response.setHeader("X-Orgplane-User", identity.user.id)
+        response.setHeader("X-Orgplane-Org", organization.id)
+        response.setHeader("X-Orgplane-Role", decision.role.rawValue)
+        response.setHeader("X-Orgplane-Scopes", decision.effectiveScopes.joined(separator: ","))
+        response.setHeader("X-Orgplane-Tenant-Schema", DataplanePolicy.tenantSchema(organization.id))
+        if let operation = decision.operation { response.setHeader("X-Orgplane-Operation", operation) }
+        if let resource = decision.resource { response.setHeader("X-Orgplane-Resource", resource) }
+        return response
+    }
+}

@@ -1,0 +1,80 @@
+import HTTP
+import Postgres
+
+/// Liveness, readiness and version.
+enum HealthRoutes {
+    static let version = "0.1.0"
+
+    static func register(_ router: inout Router) {
+        router.add("GET", "/livez") { context in context.json(200, .object([("status", "ok")])) }
+        router.add("GET", "/readyz", readyz)
+        router.add("GET", "/api/version", versionInfo)
+    }
+
+    /// nil when ready, else why not.
+    static func notReadyReason(_ context: Context) -> String? {
+        do {
+            let db = try context.store.db()
+            try db.query("select 1")
+            return try Migrator.pendingReason(db, migrations: context.services.expectedMigrations)
+        } catch {
+            return "database unreachable"
+        }
+    }
+
+    static func readyz(_ context: Context) throws -> Response {
+        if let reason = notReadyReason(context) {
+            return context.json(503, .object([("status", "unavailable"), ("reason", .string(reason))]))
+        }
+        return context.json(200, .object([("status", "ready")]))
+    }
+
+    static func versionInfo(_ context: Context) throws -> Response {
+        let config = context.configuration
+        let ready = notReadyReason(context) == nil
+        return context.json(200, .object([
+            ("version", .string(version)),
+            ("auth_provider", "orgplane"),
+            ("org_creation_policy", .string(config.orgCreationPolicy.rawValue)),
+            ("features", .object([
+                ("organizations", true), ("invites", true), ("api_keys", true),
+                ("dataplane", .object([
+                    ("configured", .bool(config.dataplaneURL != nil)),
+                    ("catalogue_loaded", .bool(!context.services.catalogue.operations.isEmpty)),
+                    ("operations", .int(context.services.catalogue.operations.count)),
+                    ("org_header", .string(config.dataplaneOrgHeader)),
+                ])),
+                ("authz", true), ("tenant_schemas", false), ("sql", false),
+            ])),
+            ("ready", .bool(ready)),
+        ]))
+    }
+}
+
+/// `GET /api/me`.
+enum MeRoutes {
+    static func register(_ router: inout Router) {
+        router.add("GET", "/api/me", me)
+    }
+
+    static func me(_ context: Context) throws -> Response {
+        let identity = try context.requireIdentity()
+        var auth: [(String, JSON)]
+        switch identity.method {
+        case .session:
+            auth = [("method", "session")]
+        case .apiKey(let grant):
+            auth = [
+                ("method", "api_key"), ("key_id", .string(grant.id)),
+                ("scopes", .strings(grant.scopes.map(\.text).sorted())), ("resources", .strings(grant.resources)),
+            ]
+        }
+        let organizations = identity.organizations ?? []
+        return context.json(200, .object([
+            ("user", identity.user.json),
+            ("organizations", .array(organizations.map(\.json))),
+            ("selected_organization", identity.selected?.json ?? .null),
+            ("auth", .object(auth)),
+        ]))
+    }
+}

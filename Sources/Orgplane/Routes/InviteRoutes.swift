@@ -1,0 +1,115 @@
+import HTTP
+import Postgres
+import Secrets
+
+/// Manual invite links: create, list, revoke, preview, accept.
+enum InviteRoutes {
+    static func register(_ router: inout Router) {
+        router.add("POST", "/api/organizations/:id/invites", create)
+        router.add("GET", "/api/organizations/:id/invites", list)
+        router.add("DELETE", "/api/organizations/:id/invites/:invite_id", revoke)
+        router.add("GET", "/api/invites/:token", preview)
+        router.add("POST", "/api/invites/:token/accept", acceptRoute)
+    }
+
+    static func create(_ context: Context) throws -> Response {
+        let identity = try context.requireSession()
+        let body = try context.jsonBody()
+        let role: Role
+        if let raw = body["role"], !raw.isNull {
+            guard let parsed = raw.stringValue.flatMap(Role.init(rawValue:)) else {
+                throw APIError.invalid("invalid_role", "role must be one of owner, admin, member, viewer.")
+            }
+            role = parsed
+        } else {
+            role = .member
+        }
+        let organization = try OrganizationRoutes.authorized(context, identity, .invite(as: role))
+        let email = body["email"] == nil || body["email"]!.isNull ? nil : try Validation.email(body["email"])
+        let hours = try Validation.optionalInteger(body["expires_in_hours"], in: 1...720, code: "invalid_expiry", what: "expires_in_hours") ?? 168
+        let token = Secrets.randomToken(bytes: 32)
+        let invite = try context.store.transaction { db in
+            try context.store.createInvite(
+                db, organizationID: organization.id, role: role, email: email, tokenHash: Secrets.sha256Hex(token),
+                createdBy: identity.user.id, hours: hours)
+        }
+        let url = "\(context.configuration.publicURL)/invite.html#token=\(token)"
+        guard case .object(var fields) = invite.json else { throw APIError.internalError }
+        fields.append(contentsOf: [("token", .string(token)), ("url", .string(url))])
+        return noStore(context.json(201, .object(fields)))
+    }
+
+    static func list(_ context: Context) throws -> Response {
+        let identity = try context.requireSession()
+        let organization = try OrganizationRoutes.authorized(context, identity, .manageInvites)
+        return context.json(200, .array(try context.store.pendingInvites(organizationID: organization.id).map(\.json)))
+    }
+
+    static func revoke(_ context: Context) throws -> Response {
+        let identity = try context.requireSession()
+        let organization = try OrganizationRoutes.authorized(context, identity, .manageInvites)
+        let inviteID = try context.uuidParameter("invite_id")
+        let revoked = try context.store.transaction { try context.store.revokeInvite($0, organizationID: organization.id, inviteID: inviteID) }
+        guard revoked else { throw APIError.notFound }
+        return .noContent()
+    }
+
+    static let notFound = APIError(404, "invite_not_found", "This invite link is not valid.")
+
+    /// Token lookups are rate limited per client IP: guessing 256-bit tokens is hopeless, but cheap to refuse.
+    static func tokenHash(_ context: Context) throws -> String {
+        try RateLimit.enforce(context, bucket: "invite:ip:\(context.request.clientIP)", limit: context.configuration.rateLimits.invitePerIP)
+        guard let token = context.parameters["token"], token.utf8.count == 43,
+              token.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+        else { throw notFound }
+        return Secrets.sha256Hex(token)
+    }
+
+    /// Preview: never consumes the invite.
+    static func preview(_ context: Context) throws -> Response {
+        let hash = try tokenHash(context)
+        guard let state = try context.store.inviteState(try context.store.db(), tokenHash: hash, lock: false) else { throw notFound }
+        if let refusal = state.refusal { throw refusal }
+        return context.json(200, .object([
+            ("organization", .object([("name", .string(state.organization.name))])),
+            ("role", .string(state.role.rawValue)), ("expires_at", .string(state.expiresAt)),
+            ("email_bound", .bool(state.email != nil)),
+        ]))
+    }
+
+    static func acceptRoute(_ context: Context) throws -> Response {
+        let identity = try context.requireSession()
+        let hash = try tokenHash(context)
+        let result = try context.store.transaction { db in
+            try accept(db, context: context, tokenHash: hash, user: identity.user)
+        }
+        context.cookies.append(Cookies.organization(result.organization.id, configuration: context.configuration))
+        return context.json(200, .object([("organization", result.organization.json), ("role", .string(result.role.rawValue))]))
+    }
+
+    /// Accepts an invite inside the caller's transaction (also used by signup and login).
+    /// - Parameter tolerateMember: login with an invite for an organization one is already in just selects it.
+    static func accept(_ db: Connection, context: Context, token: String, user: User, tolerateMember: Bool = false) throws
+        -> (organization: OrganizationSummary, role: Role)
+    {
+        try RateLimit.enforce(context, bucket: "invite:ip:\(context.request.clientIP)", limit: context.configuration.rateLimits.invitePerIP)
+        return try accept(db, context: context, tokenHash: Secrets.sha256Hex(token), user: user, tolerateMember: tolerateMember)
+    }
+
+    static func accept(_ db: Connection, context: Context, tokenHash: String, user: User, tolerateMember: Bool = false) throws
+        -> (organization: OrganizationSummary, role: Role)
+    {
+        guard let state = try context.store.inviteState(db, tokenHash: tokenHash, lock: true) else { throw notFound }
+        if let refusal = state.refusal { throw refusal }
+        if let email = state.email, email != user.email {
+            throw APIError(403, "invite_email_mismatch", "This invite is for another email address.")
+        }
+        if let existing = try context.store.member(db, organizationID: state.organization.id, userID: user.id) {
+            guard tolerateMember else { throw APIError(409, "already_member", "You are already a member of this organization.") }
+            return (OrganizationSummary(id: state.organization.id, name: state.organization.name, slug: state.organization.slug, role: existing.role, createdAt: state.organization.createdAt), existing.role)
+        }
+        _ = try context.store.addMember(db, organizationID: state.organization.id, userID: user.id, role: state.role)
+        try context.store.markInviteAccepted(db, inviteID: state.id, userID: user.id)
+        return (state.organization, state.role)
+    }
+}

@@ -1,0 +1,106 @@
+import HTTP
+
+/// Organizations: list, create, read, rename, select.
+enum OrganizationRoutes {
+    static func register(_ router: inout Router) {
+        router.add("GET", "/api/organizations", list)
+        router.add("POST", "/api/organizations", create)
+        router.add("GET", "/api/organizations/:id", read)
+        router.add("PATCH", "/api/organizations/:id", rename)
+        router.add("POST", "/api/organizations/:id/select", select)
+    }
+
+    /// The organization `:id` and the caller's role in it, after `action` is authorized.
+    static func authorized(_ context: Context, _ identity: Identity, _ action: Action) throws -> OrganizationSummary {
+        let id = try context.uuidParameter("id")
+        let organization = identity.selected?.id == id ? identity.selected : try context.store.organization(id, userID: identity.user.id)
+        try Policy.authorize(identity, action, in: id, role: organization?.role)
+        return organization!
+    }
+
+    static func list(_ context: Context) throws -> Response {
+        let identity = try context.requireIdentity()
+        let organizations = identity.apiKey == nil ? try context.store.organizations(userID: identity.user.id) : [identity.selected].compactMap { $0 }
+        return context.json(200, .array(organizations.map(\.json)))
+    }
+
+    static func create(_ context: Context) throws -> Response {
+        let identity = try context.requireSession()
+        guard context.configuration.orgCreationPolicy == .open else {
+            throw APIError(403, "org_creation_disabled", "New organizations can only be created at signup here.")
+        }
+        let name = try Validation.name(try context.jsonBody()["name"])
+        let organization = try context.store.transaction { try context.store.createOrganization($0, name: name, ownerID: identity.user.id) }
+        return context.json(201, organization.json)
+    }
+
+    static func read(_ context: Context) throws -> Response {
+        let identity = try context.requireIdentity()
+        return context.json(200, try authorized(context, identity, .readOrganization).json)
+    }
+
+    static func rename(_ context: Context) throws -> Response {
+        let identity = try context.requireSession()
+        let organization = try authorized(context, identity, .renameOrganization)
+        let name = try Validation.name(try context.jsonBody()["name"])
+        try context.store.transaction { try context.store.renameOrganization($0, id: organization.id, name: name) }
+        return context.json(200, OrganizationSummary(id: organization.id, name: name, slug: organization.slug, role: organization.role, createdAt: organization.createdAt).json)
+    }
+
+    static func select(_ context: Context) throws -> Response {
+        let identity = try context.requireSession()
+        let organization = try authorized(context, identity, .readOrganization)
+        context.cookies.append(Cookies.organization(organization.id, configuration: context.configuration))
+        return context.json(200, .object([("selected_organization", organization.json)]))
+    }
+}
+
+/// Members: list, change role, remove or leave.
+enum MemberRoutes {
+    static func register(_ router: inout Router) {
+        router.add("GET", "/api/organizations/:id/members", list)
+        router.add("PATCH", "/api/organizations/:id/members/:user_id", changeRole)
+        router.add("DELETE", "/api/organizations/:id/members/:user_id", remove)
+    }
+
+    static func list(_ context: Context) throws -> Response {
+        let identity = try context.requireIdentity()
+        let organization = try OrganizationRoutes.authorized(context, identity, .readOrganization)
+        return context.json(200, .array(try context.store.members(organizationID: organization.id).map(\.json)))
+    }
+
+    static func changeRole(_ context: Context) throws -> Response {
+        let identity = try context.requireSession()
+        let organizationID = try context.uuidParameter("id")
+        let userID = try context.uuidParameter("user_id")
+        let body = try context.jsonBody()
+        guard let newRole = body["role"]?.stringValue.flatMap(Role.init(rawValue:)) else {
+            throw APIError.invalid("invalid_role", "role must be one of owner, admin, member, viewer.")
+        }
+        let member = try context.store.transaction { db -> Member in
+            // Lock the organization: concurrent role changes in it are serialised.
+            let caller = try context.store.organization(organizationID, userID: identity.user.id, db: db, lock: true)
+            guard let caller else { throw APIError.notFound }
+            guard let target = try context.store.member(db, organizationID: organizationID, userID: userID) else { throw APIError.notFound }
+            try Policy.authorize(identity, .changeRole(from: target.role, to: newRole), in: organizationID, role: caller.role)
+            try context.store.setRole(db, organizationID: organizationID, userID: userID, role: newRole)
+            return try context.store.member(db, organizationID: organizationID, userID: userID)!
+        }
+        return context.json(200, member.json)
+    }
+
+    static func remove(_ context: Context) throws -> Response {
+        let identity = try context.requireSession()
+        let organizationID = try context.uuidParameter("id")
+        let userID = try context.uuidParameter("user_id")
+        try context.store.transaction { db in
+            let caller = try context.store.organization(organizationID, userID: identity.user.id, db: db, lock: true)
+            guard let caller else { throw APIError.notFound }
+            guard let target = try context.store.member(db, organizationID: organizationID, userID: userID) else { throw APIError.notFound }
+            let action: Action = userID == identity.user.id ? .leave : .removeMember(target.role)
+            try Policy.authorize(identity, action, in: organizationID, role: caller.role)
+            try context.store.removeMember(db, organizationID: organizationID, userID: userID)
+        }
+        return .noContent()
+    }
+}

@@ -1,0 +1,15 @@
+/// The route table: every endpoint of the API, by area.
+enum Routes {
+    static func build() -> Router {
+        var router = Router()
+        HealthRoutes.register(&router)
+        AuthRoutes.register(&router)
+        MeRoutes.register(&router)
+        OrganizationRoutes.register(&router)
+        MemberRoutes.register(&router)
+        InviteRoutes.register(&router)
+        APIKeyRoutes.register(&router)
+        DataplaneRoutes.register(&router)
+        return router
+    }
+}

@@ -1,0 +1,78 @@
+import HTTP
+import Postgres
+
+/// An API key as listed (never its secret).
+struct APIKey: Sendable {
+    let id: String
+    let name: String
+    let publicID: String
+    let scopes: [String]
+    let resources: [String]
+    let createdAt: String
+    let expiresAt: String?
+    let lastUsedAt: String?
+    let createdBy: String
+
+    init(row: Row) throws {
+        id = try row.require("id")
+        name = try row.require("name")
+        publicID = try row.require("public_id")
+        scopes = row.textArray("scopes") ?? []
+        resources = row.textArray("resources") ?? []
+        createdAt = try row.require("created_at")
+        expiresAt = row["expires_at"]
+        lastUsedAt = row["last_used_at"]
+        createdBy = try row.require("created_by")
+    }
+
+    var fields: [(String, JSON)] {
+        [
+            ("id", .string(id)), ("name", .string(name)), ("prefix", .string(APIKeyFormat.prefix + publicID)),
+            ("scopes", .strings(scopes)), ("resources", .strings(resources)), ("created_at", .string(createdAt)),
+            ("expires_at", .optional(expiresAt)), ("last_used_at", .optional(lastUsedAt)), ("created_by", .string(createdBy)),
+        ]
+    }
+}
+
+extension Store {
+    static let apiKeyColumns = """
+        k.id, k.name, k.public_id, k.scopes, k.resources, orgplane.rfc3339(k.created_at) as created_at,
+        orgplane.rfc3339(k.expires_at) as expires_at, orgplane.rfc3339(k.last_used_at) as last_used_at, k.created_by
+        """
+
+    func createAPIKey(_ db: Connection, organizationID: String, createdBy: String, name: String, publicID: String,
+                      secretHash: String, scopes: [String], resources: [String], expiresInDays: Int?) throws -> APIKey {
+        try APIKey(row: try db.query(
+            Query(unsafeSQL: """
+                insert into orgplane.api_keys as k (organization_id, created_by, name, public_id, secret_hash, scopes, resources, expires_at)
+                values ($1::uuid, $2::uuid, $3, $4, $5, $6::text[], $7::text[],
+                        case when $8::int is null then null else now() + make_interval(days => $8::int) end)
+                returning \(Self.apiKeyColumns)
+                """,
+                parameters: [organizationID, createdBy, name, publicID, secretHash, TextArray(scopes).postgresText,
+                             TextArray(resources).postgresText, expiresInDays.map(String.init)])
+        ).first!)
+    }
+
+    /// Live keys of an organization; only those made by `createdBy` when given.
+    func apiKeys(organizationID: String, createdBy: String?) throws -> [APIKey] {
+        try db().query(
+            Query(unsafeSQL: """
+                select \(Self.apiKeyColumns) from orgplane.api_keys k
+                where k.organization_id = $1::uuid and k.revoked_at is null and ($2::uuid is null or k.created_by = $2::uuid)
+                order by k.created_at desc
+                """, parameters: [organizationID, createdBy])
+        ).map(APIKey.init(row:))
+    }
+
+    /// Revokes a live key of the organization (made by `createdBy` when given); false when none.
+    func revokeAPIKey(_ db: Connection, organizationID: String, keyID: String, createdBy: String?) throws -> Bool {
+        try db.query(
+            """
+            update orgplane.api_keys set revoked_at = now()
+            where id = \(keyID)::uuid and organization_id = \(organizationID)::uuid and revoked_at is null
+              and (\(createdBy)::uuid is null or created_by = \(createdBy)::uuid)
+            """
+        ).affected == 1
+    }
+}

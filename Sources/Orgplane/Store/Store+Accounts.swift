@@ -1,0 +1,139 @@
+import Postgres
+import Secrets
+
+/// What presenting a refresh token led to.
+enum RefreshOutcome {
+    case rotated(sessionID: String, user: User, refreshToken: String)
+    /// The token had been used before: its whole session is now revoked.
+    case reused
+    case invalid
+}
+
+extension Store {
+    // MARK: Users
+
+    /// Inserts a user; `nil` when the email is taken.
+    func createUser(_ db: Connection, email: String, name: String, passwordHash: String) throws -> User? {
+        try db.query(
+            """
+            insert into orgplane.users (email, name, password_hash) values (\(email), \(name), \(passwordHash))
+            on conflict (email) do nothing
+            returning id, email, name, orgplane.rfc3339(created_at) as created_at
+            """
+        ).first.map { try User(row: $0) }
+    }
+
+    /// The user with this email and their password hash.
+    func userForLogin(email: String) throws -> (user: User, passwordHash: String)? {
+        guard let row = try db().query(
+            """
+            select id, email, name, orgplane.rfc3339(created_at) as created_at, password_hash
+            from orgplane.users where email = \(email)
+            """
+        ).first else { return nil }
+        return (try User(row: row), try row.require("password_hash"))
+    }
+
+    func passwordHash(userID: String) throws -> String? {
+        try db().query("select password_hash from orgplane.users where id = \(userID)::uuid").first?["password_hash"]
+    }
+
+    func updatePasswordHash(_ db: Connection, userID: String, hash: String) throws {
+        try db.query("update orgplane.users set password_hash = \(hash), updated_at = now() where id = \(userID)::uuid")
+    }
+
+    // MARK: Sessions and refresh tokens
+
+    /// Starts a session and issues its first refresh token (returned once, stored hashed).
+    func createSession(_ db: Connection, userID: String, lifetimeSeconds: Int) throws -> (sessionID: String, refreshToken: String) {
+        let sessionID = try db.query(
+            """
+            insert into orgplane.sessions (user_id, expires_at)
+            values (\(userID)::uuid, now() + make_interval(secs => \(lifetimeSeconds)))
+            returning id
+            """
+        ).first?.require("id") ?? ""
+        let token = try issueRefreshToken(db, sessionID: sessionID)
+        return (sessionID, token)
+    }
+
+    private func issueRefreshToken(_ db: Connection, sessionID: String) throws -> String {
+        let token = "opr_" + Secrets.randomToken(bytes: 32)
+        try db.query("insert into orgplane.refresh_tokens (session_id, token_hash) values (\(sessionID)::uuid, \(Secrets.sha256Hex(token)))")
+        return token
+    }
+
+    /// Uses a refresh token once. Atomic: of two concurrent uses exactly one rotates; the
+    /// other is reuse and revokes the session.
+    func rotateRefreshToken(_ token: String) throws -> RefreshOutcome {
+        let hash = Secrets.sha256Hex(token)
+        return try transaction { db in
+            if let row = try db.query(
+                """
+                update orgplane.refresh_tokens t set used_at = now()
+                from orgplane.sessions s join orgplane.users u on u.id = s.user_id
+                where t.token_hash = \(hash) and t.used_at is null
+                  and s.id = t.session_id and s.revoked_at is null and s.expires_at > now()
+                returning s.id as session_id, u.id, u.email, u.name, orgplane.rfc3339(u.created_at) as created_at
+                """
+            ).first {
+                let sessionID = try row.require("session_id")
+                return .rotated(sessionID: sessionID, user: try User(row: row), refreshToken: try issueRefreshToken(db, sessionID: sessionID))
+            }
+            let reused = try db.query(
+                """
+                update orgplane.sessions s set revoked_at = now(), revoked_reason = 'refresh_reused'
+                from orgplane.refresh_tokens t
+                where t.token_hash = \(hash) and t.used_at is not null and s.id = t.session_id and s.revoked_at is null
+                returning s.id
+                """)
+            if !reused.isEmpty { return .reused }
+            let known = try db.query("select 1 from orgplane.refresh_tokens where token_hash = \(hash) and used_at is not null")
+            return known.isEmpty ? .invalid : .reused
+        }
+    }
+
+    func revokeSession(_ db: Connection, sessionID: String, reason: String) throws {
+        try db.query(
+            "update orgplane.sessions set revoked_at = now(), revoked_reason = \(reason) where id = \(sessionID)::uuid and revoked_at is null")
+    }
+
+    /// Revokes every live session of a user except `keep`.
+    func revokeOtherSessions(_ db: Connection, userID: String, keep: String, reason: String) throws {
+        try db.query(
+            """
+            update orgplane.sessions set revoked_at = now(), revoked_reason = \(reason)
+            where user_id = \(userID)::uuid and id <> \(keep)::uuid and revoked_at is null
+            """)
+    }
+
+    // MARK: Rate limits
+
+    /// Counts one attempt in `bucket`; returns whether it is within `limit`, and seconds to wait.
+    /// Atomic under concurrency (one row per bucket, upserted under its row lock).
+    func hitRateLimit(bucket: String, limit: Int, windowSeconds: Int) throws -> (allowed: Bool, retryAfter: Int) {
+        let row = try db().query(
+            """
+            insert into orgplane.rate_limits as r (bucket, window_start, hits) values (\(bucket), now(), 1)
+            on conflict (bucket) do update set
+              hits = case when r.window_start <= now() - make_interval(secs => \(windowSeconds)) then 1 else r.hits + 1 end,
+              window_start = case when r.window_start <= now() - make_interval(secs => \(windowSeconds)) then now() else r.window_start end
+            returning hits, ceil(extract(epoch from (window_start + make_interval(secs => \(windowSeconds)) - now())))::int as retry_after
+            """
+        ).first
+        let hits = row?.int("hits") ?? 1
+        return (hits <= limit, row?.int("retry_after") ?? windowSeconds)
+    }
+}
+
+extension Store {
+    /// Revokes the session a refresh token belongs to (logout with an expired access token).
+    func revokeSession(forRefreshToken db: Connection, hash: String) throws {
+        try db.query(
+            """
+            update orgplane.sessions s set revoked_at = now(), revoked_reason = 'logout'
+            from orgplane.refresh_tokens t
+            where t.token_hash = \(hash) and s.id = t.session_id and s.revoked_at is null
+            """)
+    }
+}

@@ -1,0 +1,105 @@
+import HTTP
+import Postgres
+
+/// An invite as owners and admins see it (never its token).
+struct Invite: Sendable {
+    let id: String
+    let role: Role
+    let email: String?
+    let createdAt: String
+    let expiresAt: String
+
+    init(row: Row) throws {
+        id = try row.require("id")
+        role = Role(rawValue: try row.require("role")) ?? .viewer
+        email = row["email"]
+        createdAt = try row.require("created_at")
+        expiresAt = try row.require("expires_at")
+    }
+
+    var json: JSON {
+        .object([
+            ("id", .string(id)), ("role", .string(role.rawValue)), ("email", .optional(email)),
+            ("created_at", .string(createdAt)), ("expires_at", .string(expiresAt)),
+        ])
+    }
+}
+
+/// The state of an invite found by its token.
+struct InviteState {
+    let id: String
+    let organization: OrganizationSummary
+    let role: Role
+    let email: String?
+    let expiresAt: String
+    let expired: Bool
+    let used: Bool
+    let revoked: Bool
+
+    /// `410` for a spent invite, nil for a live one.
+    var refusal: APIError? {
+        if revoked { return APIError(410, "invite_revoked", "This invite was revoked.") }
+        if used { return APIError(410, "invite_used", "This invite has already been used.") }
+        if expired { return APIError(410, "invite_expired", "This invite has expired.") }
+        return nil
+    }
+}
+
+extension Store {
+    static let inviteColumns = "i.id, i.role, i.email, orgplane.rfc3339(i.created_at) as created_at, orgplane.rfc3339(i.expires_at) as expires_at"
+
+    func createInvite(_ db: Connection, organizationID: String, role: Role, email: String?, tokenHash: String, createdBy: String, hours: Int) throws -> Invite {
+        try Invite(row: try db.query(
+            Query(unsafeSQL: """
+                insert into orgplane.organization_invites as i (organization_id, role, email, token_hash, created_by, expires_at)
+                values ($1::uuid, $2::orgplane.organization_role, $3, $4, $5::uuid, now() + make_interval(hours => $6::int))
+                returning \(Self.inviteColumns)
+                """, parameters: [organizationID, role.rawValue, email, tokenHash, createdBy, String(hours)])
+        ).first!)
+    }
+
+    /// Invites that can still be accepted.
+    func pendingInvites(organizationID: String) throws -> [Invite] {
+        try db().query(
+            Query(unsafeSQL: """
+                select \(Self.inviteColumns) from orgplane.organization_invites i
+                where i.organization_id = $1::uuid and i.accepted_at is null and i.revoked_at is null and i.expires_at > now()
+                order by i.created_at desc
+                """, parameters: [organizationID])
+        ).map(Invite.init(row:))
+    }
+
+    /// Revokes a pending invite; false when there is none with that id in the organization.
+    func revokeInvite(_ db: Connection, organizationID: String, inviteID: String) throws -> Bool {
+        try db.query(
+            """
+            update orgplane.organization_invites set revoked_at = now()
+            where id = \(inviteID)::uuid and organization_id = \(organizationID)::uuid and accepted_at is null and revoked_at is null
+            """
+        ).affected == 1
+    }
+
+    /// The invite behind a token hash; `lock` holds its row until the transaction ends, so two
+    /// accepts of one invite are serialised and exactly one succeeds.
+    func inviteState(_ db: Connection, tokenHash: String, lock: Bool) throws -> InviteState? {
+        guard let row = try db.query(
+            Query(unsafeSQL: """
+                select i.id, i.role, i.email, orgplane.rfc3339(i.expires_at) as expires_at, i.expires_at <= now() as expired,
+                       i.accepted_at is not null as used, i.revoked_at is not null as revoked,
+                       o.id as org_id, o.name as org_name, o.slug as org_slug, i.role as org_role,
+                       orgplane.rfc3339(o.created_at) as org_created_at
+                from orgplane.organization_invites i join orgplane.organizations o on o.id = i.organization_id
+                where i.token_hash = $1 \(lock ? "for update of i" : "")
+                """, parameters: [tokenHash])
+        ).first else { return nil }
+        return InviteState(
+            id: try row.require("id"), organization: try OrganizationSummary(row: row, prefix: "org_"),
+            role: Role(rawValue: try row.require("role")) ?? .viewer, email: row["email"], expiresAt: try row.require("expires_at"),
+            expired: row.bool("expired") ?? true, used: row.bool("used") ?? true, revoked: row.bool("revoked") ?? true)
+    }
+
+    func markInviteAccepted(_ db: Connection, inviteID: String, userID: String) throws {
+        try db.query(
+            "update orgplane.organization_invites set accepted_at = now(), accepted_by = \(userID)::uuid where id = \(inviteID)::uuid and accepted_at is null")
+    }
+}

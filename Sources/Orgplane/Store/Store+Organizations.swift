@@ -1,0 +1,136 @@
+import HTTP
+import Postgres
+import Secrets
+
+/// A member of an organization as the API shows it.
+struct Member: Sendable {
+    let userID: String
+    let email: String
+    let name: String
+    let role: Role
+    let joinedAt: String
+
+    init(row: Row) throws {
+        userID = try row.require("user_id")
+        email = try row.require("email")
+        name = row["name"] ?? ""
+        role = Role(rawValue: try row.require("role")) ?? .viewer
+        joinedAt = try row.require("joined_at")
+    }
+
+    var json: JSON {
+        .object([
+            ("user_id", .string(userID)), ("email", .string(email)), ("name", .string(name)),
+            ("role", .string(role.rawValue)), ("joined_at", .string(joinedAt)),
+        ])
+    }
+}
+
+extension Store {
+    static let organizationColumns = "o.id, o.name, o.slug, m.role, orgplane.rfc3339(o.created_at) as created_at"
+
+    /// Creates an organization with `ownerID` as its owner. The slug comes from the name and
+    /// gets a random suffix when taken; it never changes afterwards.
+    func createOrganization(_ db: Connection, name: String, ownerID: String) throws -> OrganizationSummary {
+        let base = name.slugified
+        for attempt in 0..<8 {
+            let slug = attempt == 0 ? base : "\(base.prefix(40))-\(Secrets.hex(Secrets.randomBytes(3)))"
+            guard let row = try db.query(
+                """
+                insert into orgplane.organizations (name, slug, created_by) values (\(name), \(slug), \(ownerID)::uuid)
+                on conflict (slug) do nothing
+                returning id, name, slug, orgplane.rfc3339(created_at) as created_at
+                """
+            ).first else { continue }
+            let id = try row.require("id")
+            try db.query("insert into orgplane.organization_members (organization_id, user_id, role) values (\(id)::uuid, \(ownerID)::uuid, 'owner')")
+            return OrganizationSummary(id: id, name: try row.require("name"), slug: slug, role: .owner, createdAt: row["created_at"])
+        }
+        throw APIError(409, "slug_unavailable", "Could not find a free slug for this name; try another name.")
+    }
+
+    /// Every organization the user belongs to, with their role.
+    func organizations(userID: String) throws -> [OrganizationSummary] {
+        try db().query(
+            Query(unsafeSQL: """
+                select \(Self.organizationColumns) from orgplane.organization_members m
+                join orgplane.organizations o on o.id = m.organization_id
+                where m.user_id = $1::uuid order by o.name, o.id
+                """, parameters: [userID])
+        ).map { try OrganizationSummary(row: $0) }
+    }
+
+    /// The organization with the user's role in it, or nil when they are not a member.
+    func organization(_ id: String, userID: String, db: Connection? = nil, lock: Bool = false) throws -> OrganizationSummary? {
+        try (db ?? self.db()).query(
+            Query(unsafeSQL: """
+                select \(Self.organizationColumns) from orgplane.organizations o
+                join orgplane.organization_members m on m.organization_id = o.id and m.user_id = $2::uuid
+                where o.id = $1::uuid \(lock ? "for update of o" : "")
+                """, parameters: [id, userID])
+        ).first.map { try OrganizationSummary(row: $0) }
+    }
+
+    func renameOrganization(_ db: Connection, id: String, name: String) throws {
+        try db.query("update orgplane.organizations set name = \(name), updated_at = now() where id = \(id)::uuid")
+    }
+
+    // MARK: Members
+
+    static let memberColumns = "m.user_id, u.email, u.name, m.role, orgplane.rfc3339(m.joined_at) as joined_at"
+
+    func members(organizationID: String) throws -> [Member] {
+        try db().query(
+            Query(unsafeSQL: """
+                select \(Self.memberColumns) from orgplane.organization_members m join orgplane.users u on u.id = m.user_id
+                where m.organization_id = $1::uuid order by m.joined_at, u.email
+                """, parameters: [organizationID])
+        ).map(Member.init(row:))
+    }
+
+    func member(_ db: Connection, organizationID: String, userID: String) throws -> Member? {
+        try db.query(
+            Query(unsafeSQL: """
+                select \(Self.memberColumns) from orgplane.organization_members m join orgplane.users u on u.id = m.user_id
+                where m.organization_id = $1::uuid and m.user_id = $2::uuid
+                """, parameters: [organizationID, userID])
+        ).first.map(Member.init(row:))
+    }
+
+    func addMember(_ db: Connection, organizationID: String, userID: String, role: Role) throws -> Bool {
+        try db.query(
+            """
+            insert into orgplane.organization_members (organization_id, user_id, role)
+            values (\(organizationID)::uuid, \(userID)::uuid, \(role.rawValue)::orgplane.organization_role)
+            on conflict do nothing
+            """
+        ).affected == 1
+    }
+
+    /// Changes a role; the database refuses to leave an organization without an owner.
+    func setRole(_ db: Connection, organizationID: String, userID: String, role: Role) throws {
+        try Self.lastOwnerGuard {
+            try db.query(
+                """
+                update orgplane.organization_members set role = \(role.rawValue)::orgplane.organization_role
+                where organization_id = \(organizationID)::uuid and user_id = \(userID)::uuid
+                """)
+        }
+    }
+
+    /// Removes a member (their API keys there are revoked by the database in the same transaction).
+    func removeMember(_ db: Connection, organizationID: String, userID: String) throws {
+        try Self.lastOwnerGuard {
+            try db.query(
+                "delete from orgplane.organization_members where organization_id = \(organizationID)::uuid and user_id = \(userID)::uuid")
+        }
+    }
+
+    static let lastOwner = APIError(409, "last_owner", "An organization needs at least one owner.")
+
+    private static func lastOwnerGuard(_ body: () throws -> Void) throws {
+        do { try body() } catch let error as PostgresError where error.constraint == "organization_members_last_owner" {
+            throw lastOwner
+        }
+    }
+}

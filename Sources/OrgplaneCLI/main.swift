@@ -1,0 +1,22 @@
+import Foundation
+
+/// `orgplane serve | migrate | doctor | version | bench-hash`
+let arguments = CommandLine.arguments.dropFirst()
+let environment = ProcessInfo.processInfo.environment
+switch arguments.first {
+case "serve": exit(Commands.serve(environment))
+case "migrate": exit(Commands.migrate(environment))
+case "doctor": exit(Commands.doctor(environment))
+case "bench-hash": exit(Commands.benchHash(environment))
+case "version", "--version": print("orgplane \(Commands.version)"); exit(0)
+default:
+    print("""
+        usage: orgplane <command>
+          serve       run the FastCGI pool (see docs/INTERFACES.md for the environment)
+          migrate     apply migrations/ to MIGRATE_DATABASE_URL (or DATABASE_URL)
+          doctor      check configuration, database, role, RLS and migrations
+          bench-hash  measure the argon2id hash rate at the configured parameters
+          version     print the version
+        """)
+    exit(arguments.first == nil || arguments.first == "help" || arguments.first == "--help" ? 0 : 2)
+}
