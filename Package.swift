@@ -30,6 +30,6 @@ let package = Package(
         .target(name: "Orgplane", dependencies: ["HTTP", "Postgres", "JWT", "Secrets", "HTTPClient"]),
         .executableTarget(name: "OrgplaneCLI", dependencies: ["Orgplane", "FastCGI", "Postgres"]),
 
-        .testTarget(name: "OrgplaneTests", dependencies: ["Orgplane", "HTTP", "Postgres", "JWT", "Secrets"]),
+        .testTarget(name: "OrgplaneTests", dependencies: ["Orgplane", "HTTP", "Postgres", "JWT", "Secrets", "CJWT"]),
     ]
 )

@@ -19,6 +19,7 @@ public struct FastCGIListener: Sendable {
 
     /// Binds a unix socket at `path`. Refuses to replace a socket another process still answers on.
     public init(path: String, mode: mode_t, group: String?) throws {
+        guard FCGX_Init() == 0 else { throw ListenerError("FCGX_Init failed") }
         if FileManager.default.fileExists(atPath: path) {
             if Self.isLive(path) { throw ListenerError("another process is listening on \(path)") }
             unlink(path)

@@ -89,3 +89,4 @@ public struct PasswordHasher: Sendable {
         crypto_pwhash_str_needs_rehash(phc, UInt64(iterations), memlimit) != 0
     }
 }
+

@@ -29,8 +29,9 @@ enum Validation {
     /// A name of 1 to 100 characters after trimming, without control characters, or `400 invalid_name`.
     static func name(_ value: JSON?, allowEmpty: Bool = false) throws -> String {
         guard let raw = value?.stringValue else { throw APIError.invalid("invalid_name", "Give a name of 1 to 100 characters.") }
-        let name = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard name.unicodeScalars.allSatisfy({ !isControl($0) }) else {
+        // Controls are refused anywhere, before trimming (NEL U+0085 would otherwise be trimmed as a newline).
+        let name = raw.trimmingCharacters(in: .whitespaces)
+        guard raw.unicodeScalars.allSatisfy({ !isControl($0) }) else {
             throw APIError.invalid("invalid_name", "Names cannot contain control characters.")
         }
         guard (allowEmpty || !name.isEmpty), name.count <= 100 else {
