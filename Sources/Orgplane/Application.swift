@@ -37,26 +37,58 @@ public final class Worker {
     /// Answers one request. Never throws: every failure becomes an error response.
     public func respond(to request: Request) -> Response {
         let started = DispatchTime.now().uptimeNanoseconds
+        var outcome = attempt(request)
+        // The database restarted since this worker's last request: its connection was stale and
+        // nothing ran yet, so the request is answered again on a fresh connection.
+        if case .failure(let error) = outcome.result, let stale = outcome.staleConnection,
+           (error as? PostgresError)?.isConnectionFailure == true, stale.completedStatements == outcome.statementsBefore
+        {
+            connection = nil
+            outcome = attempt(request)
+        }
         var response: Response
         var failure: (any Error)?
-        var userID: String?
-        do {
-            let context = try makeContext(request)
-            response = try route(context)
-            userID = (try? context.identity())??.user.id
-            for cookie in context.cookies { response.addHeader("Set-Cookie", cookie.headerValue) }
-        } catch {
+        switch outcome.result {
+        case .success(let value): response = value
+        case .failure(let error):
             failure = error
             if let postgres = error as? PostgresError, postgres.isConnectionFailure { connection = nil }
             response = APIError.from(error).response
+            for cookie in outcome.cookies { response.addHeader("Set-Cookie", cookie.headerValue) }
         }
         Headers.secure(&response, requestID: request.requestID, path: request.path)
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
-        log(AccessLog.line(request: request, response: response, milliseconds: elapsed, userID: userID, failure: failure))
+        log(AccessLog.line(request: request, response: response, milliseconds: elapsed, userID: outcome.userID, failure: failure))
         return response
     }
 
-    private func makeContext(_ request: Request) throws -> Context {
+    private struct Attempt {
+        var result: Result<Response, any Error>
+        var userID: String?
+        /// The connection carried over from an earlier request, and its statement count before this one.
+        var staleConnection: Connection?
+        var statementsBefore = 0
+        /// Cookies the handler set; on errors only deliberate ones (e.g. clearing a dead session).
+        var cookies: [SetCookie] = []
+    }
+
+    private func attempt(_ request: Request) -> Attempt {
+        let carried = connection
+        var outcome = Attempt(result: .failure(APIError.internalError), staleConnection: carried, statementsBefore: carried?.completedStatements ?? 0)
+        let context = makeContext(request)
+        do {
+            var response = try route(context)
+            for cookie in context.cookies { response.addHeader("Set-Cookie", cookie.headerValue) }
+            outcome.result = .success(response)
+        } catch {
+            outcome.result = .failure(error)
+        }
+        outcome.userID = context.knownIdentity?.user.id
+        outcome.cookies = context.cookies
+        return outcome
+    }
+
+    private func makeContext(_ request: Request) -> Context {
         Context(request: request, services: services, store: Store(connect: { [unowned self] in try self.database() }), connections: connections)
     }
 

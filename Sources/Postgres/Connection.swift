@@ -8,6 +8,9 @@ import Glibc
 public final class Connection {
     private var handle: OpaquePointer?
     private let conninfo: String
+    /// Statements that completed on this connection (lets a caller tell whether a failure
+    /// happened before anything ran, e.g. on a connection that went stale between requests).
+    public private(set) var completedStatements = 0
 
     /// Connects at once; throws `PostgresError(kind: .connection)` when the server is unreachable.
     public init(conninfo: String) throws {
@@ -51,7 +54,9 @@ public final class Connection {
         let result: OpaquePointer? = withCStrings(parameters) { pointers in
             PQexecParams(handle, query.sql, Int32(pointers.count), nil, pointers, nil, nil, 0)
         }
-        return try Rows(result: result, connection: handle)
+        let rows = try Rows(result: result, connection: handle)
+        completedStatements += 1
+        return rows
     }
 
     /// Runs `body` inside `BEGIN … COMMIT`; rolls back when it throws.

@@ -51,6 +51,9 @@ public final class Context {
         return identity
     }
 
+    /// The caller if authentication already ran in this request (never queries; for logs).
+    var knownIdentity: Identity? { cachedIdentity ?? nil }
+
     /// The authenticated caller, or `401 unauthenticated`. Checks CSRF for cookie writes.
     public func requireIdentity() throws -> Identity {
         guard let identity = try identity() else { throw APIError.unauthenticated }
