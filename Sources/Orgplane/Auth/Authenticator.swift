@@ -52,7 +52,7 @@ enum Authenticator {
         let selection = try selectedOrganization(context.request)
         guard let found = try context.store.sessionIdentity(
             sessionID: claims.sessionID, userID: claims.subject, organizationID: selection.id,
-            includeOrganizations: context.request.path == "/api/me")
+            includeOrganizations: context.wantsOrganizations)
         else { throw APIError.unauthenticated }
         if selection.fromHeader && found.selected == nil { throw notAMember }
         return Identity(
@@ -73,63 +73,8 @@ enum Authenticator {
         if found.usageStale { try context.store.touchAPIKey(id: found.grant.id) }
         return Identity(
             user: found.user, method: .apiKey(found.grant), credential: token, viaCookie: false,
-            selected: organization, organizations: context.request.path == "/api/me" ? [organization] : nil)
+            selected: organization, organizations: context.wantsOrganizations ? [organization] : nil)
     }
 
     static let notAMember = APIError(403, "organization_forbidden", "You are not a member of the selected organization.")
-}
-
-/// Names and shapes of the cookies this service sets.
-enum Cookies {
-    static let access = "orgplane_access"
-    static let refresh = "orgplane_refresh"
-    static let organization = "orgplane_org"
-    static let csrf = "orgplane_csrf"
-
-    /// The cookies of a fresh or refreshed session.
-    static func session(accessToken: String, refreshToken: String, configuration: Configuration) -> [SetCookie] {
-        let secure = configuration.secureCookies
-        return [
-            SetCookie(name: access, value: accessToken, path: "/", maxAge: configuration.accessTokenTTL, httpOnly: true, secure: secure, sameSite: .lax),
-            SetCookie(name: refresh, value: refreshToken, path: "/api/auth", maxAge: configuration.refreshTokenTTL, httpOnly: true, secure: secure, sameSite: .strict),
-            SetCookie(name: csrf, value: Secrets.randomToken(bytes: 24), path: "/", maxAge: configuration.refreshTokenTTL, httpOnly: false, secure: secure, sameSite: .strict),
-        ]
-    }
-
-    static func organization(_ id: String, configuration: Configuration) -> SetCookie {
-        SetCookie(name: organization, value: id, path: "/", maxAge: configuration.refreshTokenTTL, httpOnly: true, secure: configuration.secureCookies, sameSite: .lax)
-    }
-
-    /// Cookies that make the browser forget the session.
-    static func cleared(configuration: Configuration) -> [SetCookie] {
-        let secure = configuration.secureCookies
-        return [
-            .clearing(access, path: "/", secure: secure, sameSite: .lax),
-            .clearing(refresh, path: "/api/auth", secure: secure, sameSite: .strict),
-            .clearing(csrf, path: "/", httpOnly: false, secure: secure, sameSite: .strict),
-            .clearing(organization, path: "/", secure: secure, sameSite: .lax),
-        ]
-    }
-}
-
-/// `opk_<8-character public id>_<secret>`: the public id finds the row, the secret is checked
-/// against its stored SHA-256 in constant time.
-enum APIKeyFormat {
-    static let prefix = "opk_"
-
-    static func parse(_ token: String) -> (publicID: String, secret: String)? {
-        let parts = token.dropFirst(prefix.count).split(separator: "_", maxSplits: 1)
-        guard token.hasPrefix(prefix), token.utf8.count < 256, parts.count == 2, parts[0].count == 8, parts[1].count >= 22,
-              parts[0].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })
-        else { return nil }
-        return (String(parts[0]), String(parts[1]))
-    }
-
-    /// A new key: a 8-character public id and 32 random bytes of secret.
-    static func generate() -> (publicID: String, secret: String, key: String) {
-        let alphabet = Array("abcdefghijkmnpqrstuvwxyz23456789")
-        let publicID = String(Secrets.randomBytes(8).map { alphabet[Int($0) % alphabet.count] })
-        let secret = Secrets.randomToken(bytes: 32).replacingOccurrences(of: "_", with: "A")
-        return (publicID, secret, "\(prefix)\(publicID)_\(secret)")
-    }
 }

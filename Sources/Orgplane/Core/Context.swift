@@ -14,6 +14,9 @@ public final class Context {
     public internal(set) var parameters: [String: String] = [:]
     /// Cookies to set on the response, whatever the route answers.
     public var cookies: [SetCookie] = []
+    /// Set before authenticating when the route shows all of the caller's organizations
+    /// (they are then loaded in the same query as the session).
+    var wantsOrganizations = false
     private var cachedIdentity: Identity??
 
     init(request: Request, services: Services, store: Store, connections: ConnectionCache?) {

@@ -16,6 +16,13 @@ enum Headers {
     }
 }
 
+/// Marks a response as never to be cached (it carries a token, a key or an invite link).
+func noStore(_ response: Response) -> Response {
+    var response = response
+    response.setHeader("Cache-Control", "no-store")
+    return response
+}
+
 /// One JSON line per request. Never a token, a password or a body; invite tokens in paths are redacted.
 enum AccessLog {
     static func line(request: Request, response: Response, milliseconds: Double, userID: String?, failure: (any Error)?) -> String {

@@ -89,35 +89,3 @@ public struct CatalogueError: Error, CustomStringConvertible {
     public let description: String
     init(_ description: String) { self.description = description }
 }
-
-/// Normalises a dataplane path before any decision: percent-decoding, `.`/`..`, empty
-/// segments. NUL bytes and attempts to climb above the root are refused. The upstream gets
-/// the path rebuilt from exactly these segments, so what is checked is what is forwarded.
-enum DataplanePath {
-    static func segments(_ raw: String) throws -> [String] {
-        let invalid = APIError.invalid("invalid_path", "The path is not valid.")
-        var output: [String] = []
-        for piece in raw.split(separator: "/", omittingEmptySubsequences: true) {
-            guard let decoded = String(piece).removingPercentEncoding else { throw invalid }
-            // A decoded %2F splits into more segments: treat it as the separator it spells.
-            for segment in decoded.split(separator: "/", omittingEmptySubsequences: true).map(String.init) {
-                guard !segment.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }), !segment.contains("\\") else { throw invalid }
-                if segment == "." { continue }
-                if segment == ".." {
-                    guard !output.isEmpty else { throw invalid }
-                    output.removeLast()
-                    continue
-                }
-                output.append(segment)
-            }
-        }
-        return output
-    }
-
-    /// Re-encodes segments into a path for the upstream.
-    static func encode(_ segments: [String]) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~!$&'()*+,;=:@")
-        return "/" + segments.map { $0.addingPercentEncoding(withAllowedCharacters: allowed) ?? "" }.joined(separator: "/")
-    }
-}

@@ -177,33 +177,3 @@ enum AuthRoutes {
         return string
     }
 }
-
-/// Marks a response as never to be cached (it carries a token, a key or an invite link).
-func noStore(_ response: Response) -> Response {
-    var response = response
-    response.setHeader("Cache-Control", "no-store")
-    return response
-}
-
-/// Fixed-window limits counted in PostgreSQL, so every worker on every host shares them.
-enum RateLimit {
-    static func enforce(_ context: Context, bucket: String, limit: Int) throws {
-        let window = context.configuration.rateLimits.windowSeconds
-        let outcome = try context.store.hitRateLimit(bucket: bucket, limit: limit, windowSeconds: window)
-        guard outcome.allowed else { throw APIError.rateLimited(retryAfter: outcome.retryAfter) }
-    }
-}
-
-extension User {
-    var json: JSON {
-        .object([("id", .string(id)), ("email", .string(email)), ("name", .string(name)), ("created_at", .string(createdAt))])
-    }
-}
-
-extension OrganizationSummary {
-    var json: JSON {
-        var fields: [(String, JSON)] = [("id", .string(id)), ("name", .string(name)), ("slug", .string(slug)), ("role", .string(role.rawValue))]
-        if let createdAt { fields.append(("created_at", .string(createdAt))) }
-        return .object(fields)
-    }
-}

@@ -1,0 +1,30 @@
+import HTTP
+
+/// `GET /api/me`.
+enum MeRoutes {
+    static func register(_ router: inout Router) {
+        router.add("GET", "/api/me", me)
+    }
+
+    static func me(_ context: Context) throws -> Response {
+        context.wantsOrganizations = true
+        let identity = try context.requireIdentity()
+        var auth: [(String, JSON)]
+        switch identity.method {
+        case .session:
+            auth = [("method", "session")]
+        case .apiKey(let grant):
+            auth = [
+                ("method", "api_key"), ("key_id", .string(grant.id)),
+                ("scopes", .strings(grant.scopes.map(\.text).sorted())), ("resources", .strings(grant.resources)),
+            ]
+        }
+        let organizations = identity.organizations ?? []
+        return context.json(200, .object([
+            ("user", identity.user.json),
+            ("organizations", .array(organizations.map(\.json))),
+            ("selected_organization", identity.selected?.json ?? .null),
+            ("auth", .object(auth)),
+        ]))
+    }
+}

@@ -1,0 +1,51 @@
+import HTTP
+
+/// Members: list, change role, remove or leave.
+enum MemberRoutes {
+    static func register(_ router: inout Router) {
+        router.add("GET", "/api/organizations/:id/members", list)
+        router.add("PATCH", "/api/organizations/:id/members/:user_id", changeRole)
+        router.add("DELETE", "/api/organizations/:id/members/:user_id", remove)
+    }
+
+    static func list(_ context: Context) throws -> Response {
+        let identity = try context.requireIdentity()
+        let organization = try OrganizationRoutes.authorized(context, identity, .readOrganization)
+        return context.json(200, .array(try context.store.members(organizationID: organization.id).map(\.json)))
+    }
+
+    static func changeRole(_ context: Context) throws -> Response {
+        let identity = try context.requireSession()
+        let organizationID = try context.uuidParameter("id")
+        let userID = try context.uuidParameter("user_id")
+        let body = try context.jsonBody()
+        guard let newRole = body["role"]?.stringValue.flatMap(Role.init(rawValue:)) else {
+            throw APIError.invalid("invalid_role", "role must be one of owner, admin, member, viewer.")
+        }
+        let member = try context.store.transaction { db -> Member in
+            // Lock the organization: concurrent role changes in it are serialised.
+            let caller = try context.store.organization(organizationID, userID: identity.user.id, db: db, lock: true)
+            guard let caller else { throw APIError.notFound }
+            guard let target = try context.store.member(db, organizationID: organizationID, userID: userID) else { throw APIError.notFound }
+            try Policy.authorize(identity, .changeRole(from: target.role, to: newRole), in: organizationID, role: caller.role)
+            try context.store.setRole(db, organizationID: organizationID, userID: userID, role: newRole)
+            return try context.store.member(db, organizationID: organizationID, userID: userID)!
+        }
+        return context.json(200, member.json)
+    }
+
+    static func remove(_ context: Context) throws -> Response {
+        let identity = try context.requireSession()
+        let organizationID = try context.uuidParameter("id")
+        let userID = try context.uuidParameter("user_id")
+        try context.store.transaction { db in
+            let caller = try context.store.organization(organizationID, userID: identity.user.id, db: db, lock: true)
+            guard let caller else { throw APIError.notFound }
+            guard let target = try context.store.member(db, organizationID: organizationID, userID: userID) else { throw APIError.notFound }
+            let action: Action = userID == identity.user.id ? .leave : .removeMember(target.role)
+            try Policy.authorize(identity, action, in: organizationID, role: caller.role)
+            try context.store.removeMember(db, organizationID: organizationID, userID: userID)
+        }
+        return .noContent()
+    }
+}
