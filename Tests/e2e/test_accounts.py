@@ -191,3 +191,46 @@ def test_a_database_outage_answers_503_and_heals_without_restarting_the_pool(new
     for _ in range(12):  # every worker reconnects
         assert client.request("GET", "/api/me").status_code == 200
     assert make_api().request("POST", "/api/auth/login", json={"email": user["email"], "password": DEFAULT_PASSWORD}).status_code == 200
+
+
+def _pool_workers() -> dict[int, int]:
+    """pid → parent pid of every `orgplane serve` process on this machine's test pool."""
+    import os
+
+    found = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                argv = f.read().split(b"\0")
+            with open(f"/proc/{entry}/stat") as f:
+                parent = int(f.read().rsplit(")", 1)[1].split()[1])
+        except OSError:
+            continue
+        if len(argv) >= 2 and argv[0].endswith(b"/debug/orgplane") and argv[1] == b"serve":
+            found[int(entry)] = parent
+    return found
+
+
+def test_a_worker_process_that_dies_is_replaced(new_user):
+    import os
+    import signal
+    import time
+
+    user = new_user()
+    processes = _pool_workers()
+    children = [pid for pid, parent in processes.items() if parent in processes]
+    if not children:
+        pytest.skip("the test pool's processes are not visible here")
+    os.kill(children[0], signal.SIGKILL)
+    for _ in range(20):
+        assert user["api"].request("GET", "/api/me").status_code == 200
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        now = _pool_workers()
+        replaced = [pid for pid, parent in now.items() if parent in now]
+        if len(replaced) == len(children) and children[0] not in replaced:
+            break
+        time.sleep(0.1)
+    assert len(replaced) == len(children) and children[0] not in replaced
