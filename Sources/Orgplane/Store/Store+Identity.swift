@@ -8,26 +8,10 @@ extension Store {
     func sessionIdentity(sessionID: String, userID: String, organizationID: String?, includeOrganizations: Bool)
         throws -> (user: User, selected: OrganizationSummary?, organizations: [OrganizationSummary]?)?
     {
-        let organizationsColumn: Query = includeOrganizations
-            ? """
-            , (select coalesce(json_agg(json_build_object('id', o2.id, 'name', o2.name, 'slug', o2.slug, 'role', m2.role,
-                       'created_at', orgplane.rfc3339(o2.created_at)) order by o2.name, o2.id), '[]')
-               from orgplane.organization_members m2 join orgplane.organizations o2 on o2.id = m2.organization_id
-               where m2.user_id = u.id) as organizations
+        // orgplane.session_identity (migration 0005): a function so that its plan is cached per connection.
+        let query: Query = """
+            select * from orgplane.session_identity(\(sessionID)::uuid, \(userID)::uuid, \(organizationID)::uuid, \(includeOrganizations))
             """
-            : ""
-        let query = Query(unsafeSQL:
-            """
-            select u.id, u.email, u.name, orgplane.rfc3339(u.created_at) as created_at,
-                   o.id as org_id, o.name as org_name, o.slug as org_slug, m.role as org_role,
-                   orgplane.rfc3339(o.created_at) as org_created_at
-                   \(organizationsColumn.sql)
-            from orgplane.sessions s
-            join orgplane.users u on u.id = s.user_id
-            left join orgplane.organization_members m on m.user_id = u.id and m.organization_id = $3::uuid
-            left join orgplane.organizations o on o.id = m.organization_id
-            where s.id = $1::uuid and s.user_id = $2::uuid and s.revoked_at is null and s.expires_at > now()
-            """, parameters: [sessionID, userID, organizationID])
         guard let row = try db().query(query).first else { return nil }
         let selected = row["org_id"] == nil ? nil : try OrganizationSummary(row: row, prefix: "org_")
         var organizations: [OrganizationSummary]?
@@ -43,18 +27,7 @@ extension Store {
         -> (user: User, grant: APIKeyGrant, secretHash: String, organization: OrganizationSummary?, usageStale: Bool)?
     {
         guard let row = try db().query(
-            """
-            select k.id as key_id, k.organization_id, k.secret_hash, k.scopes, k.resources,
-                   (k.last_used_at is null or k.last_used_at < now() - interval '1 minute') as usage_stale,
-                   u.id, u.email, u.name, orgplane.rfc3339(u.created_at) as created_at,
-                   o.id as org_id, o.name as org_name, o.slug as org_slug, m.role as org_role,
-                   orgplane.rfc3339(o.created_at) as org_created_at
-            from orgplane.api_keys k
-            join orgplane.users u on u.id = k.created_by
-            join orgplane.organizations o on o.id = k.organization_id
-            left join orgplane.organization_members m on m.organization_id = k.organization_id and m.user_id = k.created_by
-            where k.public_id = \(publicID) and k.revoked_at is null and (k.expires_at is null or k.expires_at > now())
-            """
+            "select * from orgplane.api_key_identity(\(publicID))"
         ).first else { return nil }
         let scopes = Set((row.textArray("scopes") ?? []).compactMap(Scope.init))
         let grant = APIKeyGrant(
