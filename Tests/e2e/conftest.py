@@ -1,0 +1,302 @@
+"""Fixtures for the end-to-end tests: real nginx + the FastCGI pool + PostgreSQL, all
+started by scripts/test (run the tests with `scripts/test`, not bare pytest).
+
+Environment (exported by scripts/test; defaults match it):
+  ORGPLANE_URL                 nginx, e.g. http://127.0.0.1:18080
+  ORGPLANE_TEST_UPSTREAM_PORT  port of the test upstream below (18090): the pool's
+                               DATAPLANE_URL and nginx's /protected/ proxy target
+  ORGPLANE_TEST_PG_CTL         script taking stop|start|restart|status for the test
+                               PostgreSQL (scripts/pg-ctl-test), see `pg_ctl`
+  ORGPLANE_TEST_ADMIN_URL      libpq URI of the superuser (postgres) on the test cluster
+  ORGPLANE_TEST_DATABASE_URL   libpq URI of the service role (orgplane_service)
+  ORGPLANE_TEST_JWT_SECRET     the pool's JWT_SECRET (to forge tokens in tests)
+
+Fixtures:
+  base_url        the nginx URL
+  api             an Api client (requests.Session wrapper, own cookie jar)
+  make_api        factory for more Api clients (e.g. two browsers)
+
+Client IPs: nginx passes the pool X-Real-IP = the TCP peer address, and the pool rate-
+limits signups/logins per IP (defaults: 10 signups / 30 logins per 5 minutes). So that
+the suite does not trip over its own limits, every Api client connects from its own
+loopback address (127.1.x.y; all of 127.0.0.0/8 reaches nginx on 127.0.0.1). A test about
+rate limits uses make_api(source_ip="127.9.9.9") for each client that must share a bucket.
+  new_user        factory: signs up a fresh user (unique email per call)
+  upstream        the recording HTTP test upstream (session-wide, always running)
+  pg_ctl          pg_ctl("stop"|"start"|"restart") on the test cluster
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import subprocess
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+from requests.adapters import HTTPAdapter
+
+BASE_URL = os.environ.get("ORGPLANE_URL", "http://127.0.0.1:18080").rstrip("/")
+UPSTREAM_PORT = int(os.environ.get("ORGPLANE_TEST_UPSTREAM_PORT", "18090"))
+DEFAULT_PASSWORD = "correct horse battery staple"
+
+
+# --------------------------------------------------------------------------- API client
+
+
+_ip_counter = itertools.count(1)
+
+
+def unique_source_ip() -> str:
+    n = next(_ip_counter)
+    return f"127.1.{n // 250 % 256}.{n % 250 + 1}"
+
+
+class _SourceAddressAdapter(HTTPAdapter):
+    """Connects from a chosen local address (the IP nginx and the pool see)."""
+
+    def __init__(self, source_ip: str, **kwargs):
+        self._source_ip = source_ip
+        super().__init__(**kwargs)
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["source_address"] = (self._source_ip, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
+class Api:
+    """A requests.Session bound to the nginx base URL.
+
+    api.get/post/patch/put/delete(path, json=..., expect=200, **requests_kwargs)
+      -> parsed JSON body (None if empty). `expect` (an int or a tuple of ints) is
+      asserted unless it is None. The full response is in api.last.
+    api.request(method, path, **kwargs) -> the raw requests.Response (nothing asserted).
+    api.token = "..." sends `Authorization: Bearer ...`; api.org_id = "..." sends X-Org-Id.
+    """
+
+    def __init__(self, base_url: str = BASE_URL, source_ip: str | None = None):
+        self.base_url = base_url
+        self.source_ip = source_ip
+        self.session = requests.Session()
+        if source_ip:
+            self.session.mount("http://", _SourceAddressAdapter(source_ip))
+        self.token: str | None = None
+        self.org_id: str | None = None
+        self.last: requests.Response | None = None
+
+    def request(self, method: str, path: str, **kwargs) -> requests.Response:
+        headers = dict(kwargs.pop("headers", None) or {})
+        if self.token and "Authorization" not in headers:
+            headers["Authorization"] = f"Bearer {self.token}"
+        if self.org_id and "X-Org-Id" not in headers:
+            headers["X-Org-Id"] = self.org_id
+        kwargs.setdefault("timeout", 30)
+        kwargs.setdefault("allow_redirects", False)
+        self.last = self.session.request(method, self.base_url + path, headers=headers, **kwargs)
+        return self.last
+
+    def call(self, method: str, path: str, expect=200, **kwargs):
+        r = self.request(method, path, **kwargs)
+        if expect is not None:
+            wanted = expect if isinstance(expect, tuple) else (expect,)
+            assert r.status_code in wanted, (
+                f"{method} {path}: expected {expect}, got {r.status_code}: {r.text[:500]}"
+            )
+        if not r.content:
+            return None
+        try:
+            return r.json()
+        except ValueError:
+            raise AssertionError(f"{method} {path}: body is not JSON: {r.text[:500]}") from None
+
+    def get(self, path, expect=200, **kw):
+        return self.call("GET", path, expect, **kw)
+
+    def post(self, path, expect=200, **kw):
+        return self.call("POST", path, expect, **kw)
+
+    def patch(self, path, expect=200, **kw):
+        return self.call("PATCH", path, expect, **kw)
+
+    def put(self, path, expect=200, **kw):
+        return self.call("PUT", path, expect, **kw)
+
+    def delete(self, path, expect=204, **kw):
+        return self.call("DELETE", path, expect, **kw)
+
+    def close(self):
+        self.session.close()
+
+
+@pytest.fixture(scope="session")
+def base_url() -> str:
+    return BASE_URL
+
+
+@pytest.fixture
+def make_api():
+    clients: list[Api] = []
+
+    def make(source_ip: str | None = None) -> Api:
+        c = Api(source_ip=source_ip or unique_source_ip())
+        clients.append(c)
+        return c
+
+    yield make
+    for c in clients:
+        c.close()
+
+
+@pytest.fixture
+def api(make_api) -> Api:
+    return make_api()
+
+
+_counter = itertools.count()
+
+
+def unique_email(prefix: str = "user") -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:12]}-{next(_counter)}@example.test"
+
+
+@pytest.fixture
+def new_user(make_api):
+    """new_user(**fields) signs up a fresh user through POST /api/auth/signup.
+
+    Returns a dict: email, password, name, the signup response fields (user,
+    organization, session), access_token, and `api`: an Api client authenticated with
+    the bearer token (its cookie jar also holds the session cookies).
+    Any field (email, password, name, organization_name, invite_token) can be overridden.
+    """
+
+    def create(**fields) -> dict:
+        body = {
+            "email": unique_email(),
+            "password": DEFAULT_PASSWORD,
+            "name": "Test User",
+        }
+        body.update(fields)
+        client = make_api()
+        data = client.post("/api/auth/signup", json=body, expect=201)
+        user = dict(body)
+        user.update(data)
+        user["access_token"] = data["session"]["access_token"]
+        client.token = user["access_token"]
+        user["api"] = client
+        return user
+
+    return create
+
+
+# --------------------------------------------------------------------------- upstream
+
+
+class _UpstreamHandler(BaseHTTPRequestHandler):
+    """Echoes every request as JSON and records it.
+
+    Query parameters steer the answer (the gateway keeps the query string):
+      __status=NNN     answer with that status
+      __delay_ms=NNN   wait that long first (timeouts)
+    """
+
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # else Nagle + delayed ACK add ~40 ms per response
+
+    def _handle(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        parts = urlsplit(self.path)
+        query = parse_qs(parts.query)
+        record = {
+            "method": self.command,
+            "path": parts.path,
+            "query": parts.query,
+            "headers": {k.lower(): v for k, v in self.headers.items()},
+            "header_list": [(k.lower(), v) for k, v in self.headers.items()],
+            "body": body.decode("utf-8", "replace"),
+        }
+        self.server.recorder.add(record)
+        delay = int(query.get("__delay_ms", ["0"])[0])
+        if delay:
+            time.sleep(delay / 1000)
+        status = int(query.get("__status", ["200"])[0])
+        out = json.dumps({"upstream": record}).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(out)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(out)
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _handle
+
+    def log_message(self, *args):  # keep pytest output clean
+        pass
+
+
+class Upstream:
+    """The test upstream: `requests` lists what it received (oldest first)."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self.requests: list[dict] = []
+        self._lock = threading.Lock()
+
+    def add(self, record: dict):
+        with self._lock:
+            self.requests.append(record)
+
+    def clear(self):
+        with self._lock:
+            self.requests.clear()
+
+    def last(self) -> dict:
+        with self._lock:
+            assert self.requests, "the test upstream received no request"
+            return self.requests[-1]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def upstream():
+    rec = Upstream(UPSTREAM_PORT)
+    try:
+        server = ThreadingHTTPServer(("127.0.0.1", UPSTREAM_PORT), _UpstreamHandler)
+    except OSError as e:
+        pytest.exit(f"test upstream: cannot listen on 127.0.0.1:{UPSTREAM_PORT}: {e}", 2)
+    server.daemon_threads = True
+    server.recorder = rec
+    thread = threading.Thread(target=server.serve_forever, name="test-upstream", daemon=True)
+    thread.start()
+    yield rec
+    server.shutdown()
+    server.server_close()
+
+
+# --------------------------------------------------------------------------- PostgreSQL
+
+
+@pytest.fixture
+def pg_ctl():
+    """pg_ctl("stop" | "start" | "restart" | "status") on the test cluster.
+
+    A test that stops PostgreSQL must start it again; the fixture restarts it after the
+    test if it was left stopped, so later tests are unaffected.
+    """
+    script = os.environ.get("ORGPLANE_TEST_PG_CTL")
+    if not script:
+        pytest.skip("ORGPLANE_TEST_PG_CTL not set (run the tests with scripts/test)")
+
+    def run(action: str) -> subprocess.CompletedProcess:
+        return subprocess.run([script, action], check=action != "status",
+                              capture_output=True, text=True, timeout=120)
+
+    yield run
+    if run("status").returncode != 0:
+        run("start")
