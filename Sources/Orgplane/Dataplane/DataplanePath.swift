@@ -24,10 +24,13 @@ enum DataplanePath {
         return output
     }
 
-    /// Re-encodes segments into a path for the upstream.
+    /// Re-encodes segments into a path for the upstream: everything but ASCII letters, digits
+    /// and `-._~!$&'()*+,=:@` is percent-encoded (every non-ASCII character, and `;`, which
+    /// some servers read as the start of a path parameter).
     static func encode(_ segments: [String]) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~!$&'()*+,;=:@")
-        return "/" + segments.map { $0.addingPercentEncoding(withAllowedCharacters: allowed) ?? "" }.joined(separator: "/")
+        "/" + segments.map { $0.addingPercentEncoding(withAllowedCharacters: segmentCharacters) ?? "" }.joined(separator: "/")
     }
+
+    private static let segmentCharacters = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,=:@")
 }

@@ -18,6 +18,15 @@ public struct OperationCatalogue: Sendable {
         public let kind: Kind
         /// The index of `{resource}` in `segments`, if the template has one.
         public let resourceIndex: Int?
+
+        /// Whether `other` matches every request this operation matches.
+        func isCovered(by other: Operation) -> Bool {
+            guard other.method == method, other.segments.count == segments.count else { return false }
+            return zip(other.segments, segments).allSatisfy { theirs, ours in
+                OperationCatalogue.isPlaceholder(theirs)
+                    || (!OperationCatalogue.isPlaceholder(ours) && theirs.caseInsensitiveCompare(ours) == .orderedSame)
+            }
+        }
     }
 
     public let operations: [Operation]
@@ -36,7 +45,7 @@ public struct OperationCatalogue: Sendable {
             guard operation.segments.count == segments.count else { continue }
             var matched = true
             for (template, segment) in zip(operation.segments, segments) {
-                if template.hasPrefix("{") && template.hasSuffix("}") { continue }
+                if Self.isPlaceholder(template) { continue }
                 if template.caseInsensitiveCompare(segment) != .orderedSame { matched = false; break }
             }
             if matched { return (operation, operation.resourceIndex.map { segments[$0] }) }
@@ -66,11 +75,24 @@ public struct OperationCatalogue: Sendable {
                 throw CatalogueError("operation \(name) needs class read or write")
             }
             let segments = path.split(separator: "/").map(String.init)
+            guard segments.allSatisfy({ isPlaceholder($0) || !($0.contains("{") || $0.contains("}") || $0.contains("%") || $0 == "." || $0 == "..") }) else {
+                throw CatalogueError("operation \(name) has a path segment that is neither plain text nor a whole {name}")
+            }
             let resourceIndices = segments.indices.filter { segments[$0] == "{resource}" }
             guard resourceIndices.count <= 1 else { throw CatalogueError("operation \(name) has more than one {resource}") }
-            operations.append(Operation(name: name, method: method, segments: segments, kind: kind, resourceIndex: resourceIndices.first))
+            let operation = Operation(name: name, method: method, segments: segments, kind: kind, resourceIndex: resourceIndices.first)
+            // The first match wins: an entry whose every path an earlier one already matches would be dead.
+            if let earlier = operations.first(where: operation.isCovered(by:)) {
+                throw CatalogueError("operation \(name) can never match: \(earlier.name), listed before it, matches every path it does")
+            }
+            operations.append(operation)
         }
         return OperationCatalogue(operations: operations)
+    }
+
+    /// `{name}`: a template segment that matches any one path segment.
+    static func isPlaceholder(_ segment: String) -> Bool {
+        segment.count > 2 && segment.hasPrefix("{") && segment.hasSuffix("}")
     }
 
     /// Loads a catalogue file; an empty catalogue when `path` is empty.

@@ -57,7 +57,18 @@ enum DataplaneRoutes {
     }
 
     /// `GET /_authz`: the same decision for nginx `auth_request`, answered 204 with who and what.
+    ///
+    /// `auth_request` understands only 2xx, 401 and 403 (anything else becomes a 500), so a
+    /// request the gateway would refuse as malformed (`invalid_path`, a bad `X-Org-Id`) is a 403 here.
     static func authz(_ context: Context) throws -> Response {
+        do {
+            return try authzDecision(context)
+        } catch let error as APIError where error.status == 400 {
+            throw APIError(403, error.code, error.message)
+        }
+    }
+
+    private static func authzDecision(_ context: Context) throws -> Response {
         let request = context.request
         let method = (request.header("x-original-method") ?? "GET").uppercased()
         var uri = request.header("x-original-uri") ?? "/"

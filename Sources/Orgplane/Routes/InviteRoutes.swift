@@ -105,11 +105,17 @@ enum InviteRoutes {
             throw APIError(403, "invite_email_mismatch", "This invite is for another email address.")
         }
         if let existing = try context.store.member(db, organizationID: state.organization.id, userID: user.id) {
-            guard tolerateMember else { throw APIError(409, "already_member", "You are already a member of this organization.") }
+            guard tolerateMember else { throw alreadyMember }
             return (OrganizationSummary(id: state.organization.id, name: state.organization.name, slug: state.organization.slug, role: existing.role, createdAt: state.organization.createdAt), existing.role)
         }
-        _ = try context.store.addMember(db, organizationID: state.organization.id, userID: user.id, role: state.role)
-        try context.store.markInviteAccepted(db, inviteID: state.id, userID: user.id)
+        // The user may have joined since the check above (another invite, at the same moment): then
+        // this invite is not spent and no role is claimed.
+        guard try context.store.addMember(db, organizationID: state.organization.id, userID: user.id, role: state.role) else {
+            throw alreadyMember
+        }
+        guard try context.store.markInviteAccepted(db, inviteID: state.id, userID: user.id) else { throw InviteState.used }
         return (state.organization, state.role)
     }
+
+    static let alreadyMember = APIError(409, "already_member", "You are already a member of this organization.")
 }

@@ -36,10 +36,12 @@ struct InviteState {
     let used: Bool
     let revoked: Bool
 
+    static let used = APIError(410, "invite_used", "This invite has already been used.")
+
     /// `410` for a spent invite, nil for a live one.
     var refusal: APIError? {
         if revoked { return APIError(410, "invite_revoked", "This invite was revoked.") }
-        if used { return APIError(410, "invite_used", "This invite has already been used.") }
+        if used { return Self.used }
         if expired { return APIError(410, "invite_expired", "This invite has expired.") }
         return nil
     }
@@ -98,8 +100,13 @@ extension Store {
             expired: row.bool("expired") ?? true, used: row.bool("used") ?? true, revoked: row.bool("revoked") ?? true)
     }
 
-    func markInviteAccepted(_ db: Connection, inviteID: String, userID: String) throws {
+    /// Marks a live invite accepted; false when it was already accepted or revoked.
+    func markInviteAccepted(_ db: Connection, inviteID: String, userID: String) throws -> Bool {
         try db.query(
-            "update orgplane.organization_invites set accepted_at = now(), accepted_by = \(userID)::uuid where id = \(inviteID)::uuid and accepted_at is null")
+            """
+            update orgplane.organization_invites set accepted_at = now(), accepted_by = \(userID)::uuid
+            where id = \(inviteID)::uuid and accepted_at is null and revoked_at is null
+            """
+        ).affected == 1
     }
 }

@@ -61,12 +61,18 @@ extension Store {
     }
 
     /// The organization with the user's role in it, or nil when they are not a member.
+    ///
+    /// `lock` first locks the organization's row, in a statement of its own: the role is then
+    /// read after any concurrent membership change has committed, never from a snapshot taken
+    /// while waiting for the lock (a just-demoted owner must not act as an owner).
     func organization(_ id: String, userID: String, db: Connection? = nil, lock: Bool = false) throws -> OrganizationSummary? {
-        try (db ?? self.db()).query(
+        let db = try db ?? self.db()
+        if lock { try db.query("select 1 from orgplane.organizations where id = \(id)::uuid for update") }
+        return try db.query(
             Query(unsafeSQL: """
                 select \(Self.organizationColumns) from orgplane.organizations o
                 join orgplane.organization_members m on m.organization_id = o.id and m.user_id = $2::uuid
-                where o.id = $1::uuid \(lock ? "for update of o" : "")
+                where o.id = $1::uuid
                 """, parameters: [id, userID])
         ).first.map { try OrganizationSummary(row: $0) }
     }
