@@ -34,7 +34,8 @@ enum Validation {
         guard raw.unicodeScalars.allSatisfy({ !isControl($0) }) else {
             throw APIError.invalid("invalid_name", "Names cannot contain control characters.")
         }
-        guard (allowEmpty || !name.isEmpty), name.count <= 100 else {
+        // Length in Unicode scalars, as PostgreSQL's length() counts (the constraint agrees).
+        guard (allowEmpty || !name.isEmpty), name.unicodeScalars.count <= 100 else {
             throw APIError.invalid("invalid_name", "Give a name of 1 to 100 characters.")
         }
         return name

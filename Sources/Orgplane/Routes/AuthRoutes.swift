@@ -33,6 +33,7 @@ enum AuthRoutes {
             ? nil : try Validation.name(body["organization_name"])
         let limits = context.configuration.rateLimits
         try RateLimit.enforce(context, bucket: "signup:ip:\(context.request.clientIP)", limit: limits.signupPerIP)
+        if inviteToken != nil { try InviteRoutes.countAttempt(context) }
 
         let hash = withHashingPermit { context.services.hasher.hash(password) }
         let now = context.now
@@ -69,6 +70,7 @@ enum AuthRoutes {
         let limits = context.configuration.rateLimits
         try RateLimit.enforce(context, bucket: "login:ip:\(context.request.clientIP)", limit: limits.loginPerIP)
         try RateLimit.enforce(context, bucket: "login:account:\(Secrets.sha256Hex(email))", limit: limits.loginPerAccount)
+        if inviteToken != nil { try InviteRoutes.countAttempt(context) }
 
         let hasher = context.services.hasher
         let found = email.utf8.count <= 254 && password.unicodeScalars.count <= 1024 ? try context.store.userForLogin(email: email) : nil

@@ -58,7 +58,7 @@ enum InviteRoutes {
 
     /// Token lookups are rate limited per client IP: guessing 256-bit tokens is hopeless, but cheap to refuse.
     static func tokenHash(_ context: Context) throws -> String {
-        try RateLimit.enforce(context, bucket: "invite:ip:\(context.request.clientIP)", limit: context.configuration.rateLimits.invitePerIP)
+        try countAttempt(context)
         guard let token = context.parameters["token"], token.utf8.count == 43,
               token.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
         else { throw notFound }
@@ -87,13 +87,19 @@ enum InviteRoutes {
         return context.json(200, .object([("organization", result.organization.json), ("role", .string(result.role.rawValue))]))
     }
 
-    /// Accepts an invite inside the caller's transaction (also used by signup and login).
+    /// Counts an invite-token attempt. Called before any transaction, so that a refused
+    /// invite (which rolls its transaction back) still counts.
+    static func countAttempt(_ context: Context) throws {
+        try RateLimit.enforce(context, bucket: "invite:ip:\(context.request.clientIP)", limit: context.configuration.rateLimits.invitePerIP)
+    }
+
+    /// Accepts an invite inside the caller's transaction (also used by signup and login,
+    /// which call `countAttempt` first).
     /// - Parameter tolerateMember: login with an invite for an organization one is already in just selects it.
     static func accept(_ db: Connection, context: Context, token: String, user: User, tolerateMember: Bool = false) throws
         -> (organization: OrganizationSummary, role: Role)
     {
-        try RateLimit.enforce(context, bucket: "invite:ip:\(context.request.clientIP)", limit: context.configuration.rateLimits.invitePerIP)
-        return try accept(db, context: context, tokenHash: Secrets.sha256Hex(token), user: user, tolerateMember: tolerateMember)
+        try accept(db, context: context, tokenHash: Secrets.sha256Hex(token), user: user, tolerateMember: tolerateMember)
     }
 
     static func accept(_ db: Connection, context: Context, tokenHash: String, user: User, tolerateMember: Bool = false) throws
