@@ -53,8 +53,8 @@ enum Validation {
     /// C0, DEL, C1 controls and line/paragraph separators.
     static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.properties.generalCategory {
-        case .control, .lineSeparator, .paragraphSeparator, .format where scalar.value == 0x202E || scalar.value == 0x202D: true
-        default: false
+        case .control, .lineSeparator, .paragraphSeparator: return true
+        default: return scalar.value == 0x202D || scalar.value == 0x202E  // bidi overrides
         }
     }
 
