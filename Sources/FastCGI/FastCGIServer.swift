@@ -100,14 +100,22 @@ public enum FastCGIWorker {
     }
 
     private static func read(_ request: inout FCGX_Request) -> Parsed {
+        // HTTP_* parameters become lower-case, dash-separated header names, byte by byte
+        // (this runs for every header of every request: no Foundation string operations).
         var headers: [String: String] = [:]
         var index = 0
         while let entry = request.envp?[index] {
             index += 1
-            let text = String(cString: entry)
-            guard text.hasPrefix("HTTP_"), let equals = text.firstIndex(of: "=") else { continue }
-            let name = text[text.index(text.startIndex, offsetBy: 5)..<equals].lowercased().replacingOccurrences(of: "_", with: "-")
-            headers[name] = String(text[text.index(after: equals)...])
+            guard entry[0] == 0x48, entry[1] == 0x54, entry[2] == 0x54, entry[3] == 0x50, entry[4] == 0x5F else { continue }  // "HTTP_"
+            var name: [UInt8] = []
+            var cursor = entry + 5
+            while cursor.pointee != 0 && cursor.pointee != 0x3D {  // up to "="
+                let byte = UInt8(bitPattern: cursor.pointee)
+                name.append(byte == 0x5F ? 0x2D : (byte >= 0x41 && byte <= 0x5A ? byte + 32 : byte))
+                cursor += 1
+            }
+            guard cursor.pointee == 0x3D else { continue }
+            headers[String(decoding: name, as: UTF8.self)] = String(cString: cursor + 1)
         }
         if let type = param("CONTENT_TYPE", &request), !type.isEmpty { headers["content-type"] = type }
         let requestID = headers["x-request-id"].flatMap { $0.isEmpty ? nil : $0 } ?? Request.newID()
@@ -134,7 +142,7 @@ public enum FastCGIWorker {
             method: param("REQUEST_METHOD", &request) ?? "GET",
             path: path,
             query: param("QUERY_STRING", &request) ?? "",
-            headers: headers,
+            lowercasedHeaders: headers,
             body: body,
             clientIP: headers["x-real-ip"] ?? param("REMOTE_ADDR", &request) ?? "",
             requestID: requestID))

@@ -34,6 +34,20 @@ public struct Request: Sendable {
         self.requestID = requestID
     }
 
+    /// A request whose header names are already lower-case (the transport's fast path).
+    public init(
+        method: String, path: String, query: String, lowercasedHeaders: [String: String],
+        body: [UInt8], clientIP: String, requestID: String
+    ) {
+        self.method = method
+        self.path = path
+        self.query = query
+        headers = lowercasedHeaders
+        self.body = body
+        self.clientIP = clientIP
+        self.requestID = requestID
+    }
+
     /// A header value by case-insensitive name.
     public func header(_ name: String) -> String? { headers[name.lowercased()] }
 

@@ -15,17 +15,17 @@ public struct Response: Sendable {
 
     /// The first value of a header, by case-insensitive name.
     public func header(_ name: String) -> String? {
-        headers.first { $0.name.lowercased() == name.lowercased() }?.value
+        headers.first { asciiCaseInsensitiveEquals($0.name, name) }?.value
     }
 
     /// All values of a header, by case-insensitive name.
     public func headers(named name: String) -> [String] {
-        headers.filter { $0.name.lowercased() == name.lowercased() }.map(\.value)
+        headers.filter { asciiCaseInsensitiveEquals($0.name, name) }.map(\.value)
     }
 
     /// Sets a header, replacing earlier values of the same name.
     public mutating func setHeader(_ name: String, _ value: String) {
-        headers.removeAll { $0.name.lowercased() == name.lowercased() }
+        headers.removeAll { asciiCaseInsensitiveEquals($0.name, name) }
         headers.append((name, value))
     }
 
@@ -69,6 +69,23 @@ public struct Response: Sendable {
         case 503: "Service Unavailable"
         case 504: "Gateway Timeout"
         default: "Status"
+        }
+    }
+}
+
+/// Compares header names ignoring ASCII case, without allocating.
+@inline(__always)
+func asciiCaseInsensitiveEquals(_ a: String, _ b: String) -> Bool {
+    var x = a.utf8.makeIterator(), y = b.utf8.makeIterator()
+    while true {
+        switch (x.next(), y.next()) {
+        case (nil, nil): return true
+        case (let p?, let q?):
+            if p != q {
+                let lower = p | 0x20
+                guard lower == q | 0x20, lower >= 0x61, lower <= 0x7A else { return false }
+            }
+        default: return false
         }
     }
 }
