@@ -300,3 +300,11 @@ def pg_ctl():
     yield run
     if run("status").returncode != 0:
         run("start")
+
+
+# --------------------------------------------------------------------------- dataplane upstream
+# The session upstream above serves Tests/e2e/upstream.py's handler (appended by the
+# dataplane tests): the very same records and echo for ordinary paths, plus the raw body
+# bytes and the special paths the gateway tests need (__status/NNN, __large/N, __slow,
+# __close). The `upstream` fixture looks the handler up when the session starts.
+from upstream import RecordingHandler as _UpstreamHandler  # noqa: E402,F811
