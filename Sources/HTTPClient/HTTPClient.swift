@@ -82,6 +82,10 @@ public final class OutboundClient {
         var list: UnsafeMutablePointer<curl_slist>?
         for header in request.headers { list = curl_slist_append(list, "\(header.name): \(header.value)") }
         list = curl_slist_append(list, "Expect:")
+        // A body sent without a content type keeps none (libcurl would claim a form).
+        if !request.headers.contains(where: { $0.name.lowercased() == "content-type" }) {
+            list = curl_slist_append(list, "Content-Type:")
+        }
         defer { curl_slist_free_all(list) }
 
         _ = CCurl_setopt_string(handle, CURLOPT_URL, request.url)
