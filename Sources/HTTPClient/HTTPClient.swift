@@ -44,7 +44,7 @@ public enum OutboundError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// TCP connections a worker may reuse to the upstream (libcurl's shared connection cache).
+/// TCP connections and resolved names a worker may reuse for the upstream (libcurl's share).
 ///
 /// Only connections are shared: no cookies, no credentials, no headers. Each request still
 /// gets its own client (`OutboundClient`) with only that request's headers.
@@ -53,7 +53,10 @@ public final class ConnectionCache {
 
     public init() {
         share = curl_share_init()
-        if let share { _ = CCurl_share_setopt_long(share, CURLSHOPT_SHARE, Int(CURL_LOCK_DATA_CONNECT.rawValue)) }
+        if let share {
+            _ = CCurl_share_setopt_long(share, CURLSHOPT_SHARE, Int(CURL_LOCK_DATA_CONNECT.rawValue))
+            _ = CCurl_share_setopt_long(share, CURLSHOPT_SHARE, Int(CURL_LOCK_DATA_DNS.rawValue))
+        }
     }
 
     deinit { if let share { curl_share_cleanup(share) } }

@@ -243,6 +243,29 @@ struct APIKeyTests {
         #expect(key.post("/api/organizations/\(ann.organizationID)/invites", .object([("role", "member")])).status == 403)
     }
 
+    @Test("/api/me shows a key's granted scopes and, after a demotion, its narrower effective scopes")
+    func effectiveScopes() throws {
+        let ann = try Person.signUp("Ann")
+        let max = try Person.joining(ann, as: "member")
+        let key = Client(key: try max.createAPIKey(["dataplane:read", "dataplane:write"]).key)
+        #expect(key.get("/api/me").json["auth"]?["effective_scopes"] == .strings(["dataplane:read", "dataplane:write"]))
+        #expect(ann.client.patch("/api/organizations/\(ann.organizationID)/members/\(max.id)", .object([("role", "viewer")])).status == 200)
+        let me = key.get("/api/me").json["auth"]
+        #expect(me?["scopes"] == .strings(["dataplane:read", "dataplane:write"]))
+        #expect(me?["effective_scopes"] == .strings(["dataplane:read"]))
+    }
+
+    @Test("a browser's organization cookie does not count against a key; an explicit X-Org-Id does")
+    func keyIgnoresOrganizationCookie() throws {
+        let ann = try Person.signUp("Ann")
+        let other = try Person.signUp("Other")
+        let key = Client(key: try ann.createAPIKey(["dataplane:read"]).key)
+        #expect(key.get("/api/me", headers: ["Cookie": "orgplane_org=\(other.organizationID)"]).status == 200)
+        let foreign = key.get("/api/me", headers: ["X-Org-Id": other.organizationID])
+        #expect(foreign.status == 403)
+        #expect(foreign.errorCode == "organization_forbidden")
+    }
+
     @Test("removing the creator from the organization revokes their keys there")
     func removalRevokes() throws {
         let ann = try Person.signUp("Ann")

@@ -67,9 +67,9 @@ enum Authenticator {
         else { throw APIError.unauthenticated }
         // The creator left the organization: the key is dead (it is also revoked in the database).
         guard let organization = found.organization else { throw APIError.unauthenticated }
-        if let header = try selectedOrganization(context.request).id, header != found.grant.organizationID {
-            throw notAMember
-        }
+        // Only an explicit X-Org-Id counts against a key; a browser's organization cookie does not.
+        let selection = try selectedOrganization(context.request)
+        if selection.fromHeader, selection.id != found.grant.organizationID { throw notAMember }
         if found.usageStale { try context.store.touchAPIKey(id: found.grant.id) }
         return Identity(
             user: found.user, method: .apiKey(found.grant), credential: token, viaCookie: false,

@@ -44,7 +44,8 @@ enum DataplanePolicy {
 
     /// The segment after the first `marker` segment (case-insensitive), e.g. `bank-a` in `/banks/bank-a/memories`.
     static func fallbackResource(_ segments: [String], marker: String) -> String? {
-        guard let index = segments.firstIndex(where: { $0.caseInsensitiveCompare(marker) == .orderedSame }),
+        let marker = marker.lowercased()
+        guard let index = segments.firstIndex(where: { $0.count == marker.count && $0.lowercased() == marker }),
               index + 1 < segments.count
         else { return nil }
         return segments[index + 1]

@@ -31,24 +31,35 @@ public struct OperationCatalogue: Sendable {
 
     public let operations: [Operation]
     private let byName: [String: Operation]
+    /// Operations by method and segment count, each with its literal segments lower-cased
+    /// (nil for a placeholder): matching runs on every dataplane request.
+    private let index: [String: [(operation: Operation, literals: [String?])]]
 
     public init(operations: [Operation]) {
         self.operations = operations
         byName = Dictionary(operations.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        var index: [String: [(operation: Operation, literals: [String?])]] = [:]
+        for operation in operations {
+            let literals = operation.segments.map { Self.isPlaceholder($0) ? nil : $0.lowercased() }
+            index["\(operation.method) \(operation.segments.count)", default: []].append((operation, literals))
+        }
+        self.index = index
     }
 
     public func operation(named name: String) -> Operation? { byName[name] }
 
     /// The first operation whose method and template match the normalised path segments.
     public func match(method: String, segments: [String]) -> (operation: Operation, resource: String?)? {
-        for operation in operations where operation.method == method || (method == "HEAD" && operation.method == "GET") {
-            guard operation.segments.count == segments.count else { continue }
+        let candidates = index["\(method) \(segments.count)"] ?? (method == "HEAD" ? index["GET \(segments.count)"] : nil) ?? []
+        guard !candidates.isEmpty else { return nil }
+        let lowered = segments.map { $0.lowercased() }
+        for candidate in candidates {
             var matched = true
-            for (template, segment) in zip(operation.segments, segments) {
-                if Self.isPlaceholder(template) { continue }
-                if template.caseInsensitiveCompare(segment) != .orderedSame { matched = false; break }
+            for (literal, segment) in zip(candidate.literals, lowered) where literal != nil && literal != segment {
+                matched = false
+                break
             }
-            if matched { return (operation, operation.resourceIndex.map { segments[$0] }) }
+            if matched { return (candidate.operation, candidate.operation.resourceIndex.map { segments[$0] }) }
         }
         return nil
     }

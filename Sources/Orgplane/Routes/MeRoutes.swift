@@ -14,9 +14,13 @@ enum MeRoutes {
         case .session:
             auth = [("method", "session")]
         case .apiKey(let grant):
+            // `scopes` as granted; `effective_scopes` limited by the creator's current role.
+            let role = identity.selected?.role ?? .viewer
+            let effective = grant.scopes.filter { Policy.scopeAllowed($0, for: role, catalogue: context.services.catalogue) }
             auth = [
                 ("method", "api_key"), ("key_id", .string(grant.id)),
-                ("scopes", .strings(grant.scopes.map(\.text).sorted())), ("resources", .strings(grant.resources)),
+                ("scopes", .strings(grant.scopes.map(\.text).sorted())),
+                ("effective_scopes", .strings(effective.map(\.text).sorted())), ("resources", .strings(grant.resources)),
             ]
         }
         let organizations = identity.organizations ?? []
