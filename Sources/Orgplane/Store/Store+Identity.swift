@@ -4,21 +4,18 @@ import Postgres
 
 extension Store {
     /// The user of a live session, their role in `organizationID` (if a member), and
-    /// optionally all their organizations — in one round trip.
+    /// optionally all their organizations — in one round trip (`orgplane.session_memberships`,
+    /// a function so that its plan is cached per connection; see migrations 0005 and 0007).
     func sessionIdentity(sessionID: String, userID: String, organizationID: String?, includeOrganizations: Bool)
         throws -> (user: User, selected: OrganizationSummary?, organizations: [OrganizationSummary]?)?
     {
-        // orgplane.session_identity (migration 0005): a function so that its plan is cached per connection.
-        let query: Query = """
-            select * from orgplane.session_identity(\(sessionID)::uuid, \(userID)::uuid, \(organizationID)::uuid, \(includeOrganizations))
-            """
-        guard let row = try db().query(query).first else { return nil }
-        let selected = row["org_id"] == nil ? nil : try OrganizationSummary(row: row, prefix: "org_")
-        var organizations: [OrganizationSummary]?
-        if includeOrganizations, let text = row["organizations"], let json = JSON.parse(Array(text.utf8))?.arrayValue {
-            organizations = json.compactMap(OrganizationSummary.init(json:))
-        }
-        return (try User(row: row), selected, organizations)
+        let rows = try db().query(
+            "select * from orgplane.session_memberships(\(sessionID)::uuid, \(userID)::uuid, \(organizationID)::uuid, \(includeOrganizations))")
+        guard let first = rows.first else { return nil }
+        var memberships: [OrganizationSummary] = []
+        for row in rows where row["org_id"] != nil { memberships.append(try OrganizationSummary(identityRow: row)) }
+        let selected = organizationID.flatMap { id in memberships.first { $0.id == id } }
+        return (try User(identityRow: first), selected, includeOrganizations ? memberships : nil)
     }
 
     /// A live API key by public id, with its creator and the creator's current role.
@@ -26,15 +23,13 @@ extension Store {
     func apiKeyIdentity(publicID: String) throws
         -> (user: User, grant: APIKeyGrant, secretHash: String, organization: OrganizationSummary?, usageStale: Bool)?
     {
-        guard let row = try db().query(
-            "select * from orgplane.api_key_identity(\(publicID))"
-        ).first else { return nil }
+        guard let row = try db().query("select * from orgplane.api_key_identity(\(publicID))").first else { return nil }
         let scopes = Set((row.textArray("scopes") ?? []).compactMap(Scope.init))
         let grant = APIKeyGrant(
             id: try row.require("key_id"), organizationID: try row.require("organization_id"), scopes: scopes,
             resources: row.textArray("resources") ?? [])
-        let organization = row["org_role"] == nil ? nil : try OrganizationSummary(row: row, prefix: "org_")
-        return (try User(row: row), grant, try row.require("secret_hash"), organization, row.bool("usage_stale") ?? false)
+        let organization = row["org_role"] == nil ? nil : try OrganizationSummary(identityRow: row)
+        return (try User(identityRow: row), grant, try row.require("secret_hash"), organization, row.bool("usage_stale") ?? false)
     }
 
     /// Records use of a key (at most about once a minute per key, by the caller's check).
@@ -48,11 +43,14 @@ extension Store {
 }
 
 extension OrganizationSummary {
-    init?(json: JSON) {
-        guard let id = json["id"]?.stringValue, let name = json["name"]?.stringValue, let slug = json["slug"]?.stringValue,
-              let role = json["role"]?.stringValue.flatMap(Role.init(rawValue:))
-        else { return nil }
-        self.init(id: id, name: name, slug: slug, role: role, createdAt: json["created_at"]?.stringValue)
+    /// From the `org_*` columns of an identity lookup (timestamps as epoch seconds).
+    init(identityRow row: Row) throws {
+        guard let role = Role(rawValue: try row.require("org_role")) else {
+            throw PostgresError(kind: .protocolMismatch, serverMessage: "unknown role")
+        }
+        self.init(
+            id: try row.require("org_id"), name: try row.require("org_name"), slug: try row.require("org_slug"), role: role,
+            createdAt: row.int("org_created_epoch").map { Date(timeIntervalSince1970: Double($0)).rfc3339 })
     }
 
     init(id: String, name: String, slug: String, role: Role, createdAt: String?) {
@@ -61,5 +59,14 @@ extension OrganizationSummary {
         self.slug = slug
         self.role = role
         self.createdAt = createdAt
+    }
+}
+
+extension User {
+    /// From the user columns of an identity lookup (timestamps as epoch seconds).
+    init(identityRow row: Row) throws {
+        self.init(
+            id: try row.require("id"), email: try row.require("email"), name: row["name"] ?? "",
+            createdAt: Date(timeIntervalSince1970: Double(row.int("created_epoch") ?? 0)).rfc3339)
     }
 }

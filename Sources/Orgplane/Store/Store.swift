@@ -21,6 +21,13 @@ public struct User: Sendable, Equatable {
     public let name: String
     public let createdAt: String
 
+    init(id: String, email: String, name: String, createdAt: String) {
+        self.id = id
+        self.email = email
+        self.name = name
+        self.createdAt = createdAt
+    }
+
     init(row: Row, prefix: String = "") throws {
         id = try row.require(prefix + "id")
         email = try row.require(prefix + "email")
