@@ -152,7 +152,7 @@ public enum FastCGIWorker {
         var head = "Status: \(response.status) \(Response.reason(response.status))\r\n"
         for header in response.headers {
             // Header values never contain CR/LF: they are built by the application, but refuse anyway.
-            guard !header.value.contains("\r"), !header.value.contains("\n") else { continue }
+            guard !header.value.utf8.contains(where: { $0 == 13 || $0 == 10 }) else { continue }
             head += "\(header.name): \(header.value)\r\n"
         }
         if response.status != 204 && response.status != 304 { head += "Content-Length: \(response.body.count)\r\n" }

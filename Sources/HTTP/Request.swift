@@ -58,8 +58,8 @@ public struct Request: Sendable {
         for part in raw.split(separator: ";") {
             let pair = part.split(separator: "=", maxSplits: 1)
             guard pair.count == 2 else { continue }
-            let name = pair[0].trimmingCharacters(in: .whitespaces)
-            if result[name] == nil { result[name] = pair[1].trimmingCharacters(in: .whitespaces) }
+            let name = String(pair[0]).trimmingSpaces
+            if result[name] == nil { result[name] = String(pair[1]).trimmingSpaces }
         }
         return result
     }
@@ -80,5 +80,15 @@ public struct Request: Sendable {
     public static func newID() -> String {
         var generator = SystemRandomNumberGenerator()
         return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+    }
+}
+
+extension String {
+    /// Without leading and trailing ASCII spaces and tabs (no Foundation bridging: hot path).
+    public var trimmingSpaces: String {
+        let bytes = utf8
+        guard let start = bytes.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }) else { return "" }
+        let end = bytes.lastIndex(where: { $0 != 0x20 && $0 != 0x09 })!
+        return String(self[start...end])
     }
 }

@@ -227,3 +227,19 @@ struct ResponseTests {
         #expect(response.headers(named: "Content-Type") == ["c"])
     }
 }
+
+@Suite("Requests")
+struct RequestTests {
+    @Test("cookies are split and trimmed; the first of a repeated name wins; empty values count as absent")
+    func cookies() {
+        let request = Request(method: "GET", path: "/", headers: ["Cookie": " a=1;b = 2 ;\ta=3; broken; c="])
+        #expect(request.cookies == ["a": "1", "b": "2"])
+    }
+
+    @Test("trimming removes only surrounding spaces and tabs")
+    func trimming() {
+        #expect("  x y \t".trimmingSpaces == "x y")
+        #expect(" \t ".trimmingSpaces == "")
+        #expect("é".trimmingSpaces == "é")
+    }
+}

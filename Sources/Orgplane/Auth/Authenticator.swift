@@ -14,7 +14,7 @@ enum Authenticator {
         if let header = request.header("authorization") {
             let parts = header.split(separator: " ", maxSplits: 1)
             guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw APIError.unauthenticated }
-            let token = parts[1].trimmingCharacters(in: .whitespaces)
+            let token = String(parts[1]).trimmingSpaces
             if token.hasPrefix(APIKeyFormat.prefix) { return try apiKey(token, context) }
             return try session(token, viaCookie: false, context)
         }

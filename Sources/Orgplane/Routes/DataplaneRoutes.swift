@@ -35,7 +35,7 @@ enum DataplaneRoutes {
             ("X-Request-Id", context.request.requestID),
         ]
         for name in relayedHeaders {
-            if let value = context.request.header(name), !value.contains("\r"), !value.contains("\n") { headers.append((name, value)) }
+            if let value = context.request.header(name), !value.utf8.contains(where: { $0 == 13 || $0 == 10 }) { headers.append((name, value)) }
         }
         let query = context.request.query.isEmpty ? "" : "?" + context.request.query
         let outbound = OutboundRequest(
