@@ -1,6 +1,6 @@
 import Foundation
 import HTTP
-import Orgplane
+@testable import Orgplane
 import Postgres
 import Testing
 
@@ -247,5 +247,27 @@ struct AuthTests {
         let admin = try Postgres.Connection(conninfo: TestApp.adminURL)
         let hash = try admin.query("select password_hash from orgplane.users where email = \(ann.email)").first?["password_hash"]
         #expect(hash?.contains("t=3") == true)
+    }
+}
+
+@Suite("Housekeeping")
+struct HousekeepingTests {
+    @Test("garbage collection removes old rate-limit windows and long-dead sessions, and nothing live")
+    func collectGarbage() throws {
+        let ann = try Person.signUp("Ann")
+        let old = try Person.signUp("Old")
+        let admin = try Postgres.Connection(conninfo: TestApp.adminURL)
+        let stale = "test:gc:\(UUID().uuidString)", fresh = "test:gc:\(UUID().uuidString)"
+        try admin.query("insert into orgplane.rate_limits (bucket, window_start, hits) values (\(stale), now() - interval '2 days', 3), (\(fresh), now(), 1)")
+        try admin.query("update orgplane.sessions set revoked_at = now() - interval '40 days' where user_id = \(old.id)::uuid")
+
+        let store = Store(connect: { try Postgres.Connection(conninfo: TestApp.databaseURL) })
+        try store.collectGarbage()
+
+        #expect(try admin.query("select 1 from orgplane.rate_limits where bucket = \(stale)").isEmpty)
+        #expect(try !admin.query("select 1 from orgplane.rate_limits where bucket = \(fresh)").isEmpty)
+        #expect(try admin.query("select 1 from orgplane.sessions where user_id = \(old.id)::uuid").isEmpty)
+        #expect(try admin.query("select 1 from orgplane.refresh_tokens t join orgplane.sessions s on s.id = t.session_id where s.user_id = \(old.id)::uuid").isEmpty)
+        #expect(ann.client.get("/api/me").status == 200)
     }
 }

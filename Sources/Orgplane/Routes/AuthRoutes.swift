@@ -55,6 +55,7 @@ enum AuthRoutes {
         let (user, organization, sessionID, refreshToken) = result
         let session = try issue(context, user: user, sessionID: sessionID, refreshToken: refreshToken, now: now)
         context.cookies.append(Cookies.organization(organization.id, configuration: context.configuration))
+        maybeCollectGarbage(context)
         return noStore(context.json(201, .object([
             ("user", user.json), ("organization", organization.json), ("session", session),
         ])))
@@ -91,6 +92,7 @@ enum AuthRoutes {
         }
         let session = try issue(context, user: found.user, sessionID: sessionID, refreshToken: refreshToken, now: now)
         if let organization { context.cookies.append(Cookies.organization(organization.id, configuration: context.configuration)) }
+        maybeCollectGarbage(context)
         var fields: [(String, JSON)] = [("user", found.user.json), ("session", session)]
         if let organization { fields.append(("organization", organization.json)) }
         return noStore(context.json(200, .object(fields)))
@@ -107,6 +109,7 @@ enum AuthRoutes {
         switch try context.store.rotateRefreshToken(token) {
         case .rotated(let sessionID, let user, let refreshToken):
             let session = try issue(context, user: user, sessionID: sessionID, refreshToken: refreshToken, now: context.now)
+            maybeCollectGarbage(context)
             return noStore(context.json(200, .object([("session", session)])))
         case .reused:
             context.cookies = Cookies.cleared(configuration: context.configuration)
@@ -117,6 +120,15 @@ enum AuthRoutes {
     }
 
     static let invalidRefresh = APIError(401, "invalid_refresh", "The refresh token is not valid.")
+
+    /// About one write in `garbageOdds` also clears expired rate-limit windows and old
+    /// sessions, so those tables stay small without a timer or any state in the pool.
+    static let garbageOdds = 500
+
+    static func maybeCollectGarbage(_ context: Context) {
+        guard Int.random(in: 0..<garbageOdds) == 0 else { return }
+        try? context.store.collectGarbage()
+    }
 
     static func logout(_ context: Context) throws -> Response {
         context.cookies = Cookies.cleared(configuration: context.configuration)

@@ -137,3 +137,17 @@ extension Store {
             """)
     }
 }
+
+extension Store {
+    /// Deletes what can no longer matter: rate-limit windows over a day old, and sessions
+    /// (with their refresh tokens) that expired or were revoked over `retentionDays` ago.
+    /// Called now and then from write paths; the pool keeps no timer and no state for it.
+    func collectGarbage(retentionDays: Int = 30) throws {
+        try db().query("delete from orgplane.rate_limits where window_start < now() - interval '1 day'")
+        try db().query(
+            """
+            delete from orgplane.sessions
+            where coalesce(revoked_at, expires_at) < now() - make_interval(days => \(retentionDays))
+            """)
+    }
+}
