@@ -48,6 +48,18 @@ public struct Request: Sendable {
         self.requestID = requestID
     }
 
+    /// Whether the body is declared as `application/json` (parameters such as charset allowed).
+    public var isJSON: Bool {
+        guard let type = header("content-type") else { return false }
+        let media = type.split(separator: ";", maxSplits: 1).first.map { String($0).trimmingSpaces.lowercased() }
+        return media == "application/json"
+    }
+
+    /// GET, HEAD and OPTIONS: methods that change nothing (no CSRF check, dataplane reads).
+    public var isSafeMethod: Bool { Request.isSafe(method) }
+
+    public static func isSafe(_ method: String) -> Bool { method == "GET" || method == "HEAD" || method == "OPTIONS" }
+
     /// A header value by case-insensitive name.
     public func header(_ name: String) -> String? { headers[name.lowercased()] }
 
@@ -60,18 +72,6 @@ public struct Request: Sendable {
             guard pair.count == 2 else { continue }
             let name = String(pair[0]).trimmingSpaces
             if result[name] == nil { result[name] = String(pair[1]).trimmingSpaces }
-        }
-        return result
-    }
-
-    /// Query parameters, percent-decoded (first occurrence wins).
-    public var queryItems: [String: String] {
-        var result: [String: String] = [:]
-        for part in query.split(separator: "&") {
-            let pair = part.split(separator: "=", maxSplits: 1)
-            let name = String(pair[0]).removingPercentEncoding ?? String(pair[0])
-            let value = pair.count > 1 ? (String(pair[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "") : ""
-            if result[name] == nil { result[name] = value }
         }
         return result
     }

@@ -51,6 +51,10 @@ public final class Connection {
     public func query(_ query: Query) throws -> Rows {
         guard let handle else { throw PostgresError(kind: .connection, serverMessage: "no connection") }
         let parameters = query.parameters
+        // PostgreSQL text cannot hold NUL, and a C string would silently end there.
+        if parameters.contains(where: { $0?.utf8.contains(0) ?? false }) {
+            throw PostgresError(kind: .server, sqlState: .characterNotInRepertoire, serverMessage: "a parameter contains NUL")
+        }
         let result: OpaquePointer? = withCStrings(parameters) { pointers in
             PQexecParams(handle, query.sql, Int32(pointers.count), nil, pointers, nil, nil, 0)
         }

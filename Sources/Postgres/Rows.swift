@@ -16,7 +16,9 @@ public struct Rows: Sendable, Sequence {
         guard status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK else {
             let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { SQLState(String(cString: $0)) }
             let constraint = PQresultErrorField(result, Int32(UInt8(ascii: "n"))).map { String(cString: $0) }
-            let message = String(cString: PQresultErrorMessage(result))
+            // The primary message only: DETAIL can echo a failing row's values (hashes, emails).
+            let message = PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) }
+                ?? "server error without a message"
             let broken = PQstatus(connection) != CONNECTION_OK || status == PGRES_FATAL_ERROR && state == nil
             throw PostgresError(kind: broken ? .connection : .server, sqlState: state, constraint: constraint, serverMessage: message)
         }

@@ -37,6 +37,8 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
         switch error {
         case let error as APIError: return error
         case let error as PostgresError where error.isConnectionFailure: return .unavailable
+        case let error as PostgresError where error.sqlState == .characterNotInRepertoire:
+            return .invalid("invalid_request", "Text cannot contain NUL characters.")
         default: return .internalError
         }
     }

@@ -32,8 +32,17 @@ public final class Context {
     // MARK: Input
 
     /// The body as a JSON object, or `400 invalid_json`.
-    public func jsonBody() throws -> JSON {
-        if request.body.isEmpty { return .object([]) }
+    ///
+    /// A body must be sent as `application/json` (else `415`): a cross-site HTML form can
+    /// only send `text/plain`, `multipart/form-data` or `application/x-www-form-urlencoded`,
+    /// so it cannot reach a JSON endpoint without a CORS preflight (login CSRF).
+    /// - Parameter optional: an empty body stands for `{}` (endpoints whose fields are all optional).
+    public func jsonBody(optional: Bool = false) throws -> JSON {
+        if request.body.isEmpty {
+            guard optional else { throw APIError.invalidJSON }
+            return .object([])
+        }
+        guard request.isJSON else { throw APIError.unsupportedMediaType }
         guard let json = JSON.parse(request.body), case .object = json else { throw APIError.invalidJSON }
         return json
     }
@@ -60,7 +69,7 @@ public final class Context {
     /// The authenticated caller, or `401 unauthenticated`. Checks CSRF for cookie writes.
     public func requireIdentity() throws -> Identity {
         guard let identity = try identity() else { throw APIError.unauthenticated }
-        if identity.viaCookie && !["GET", "HEAD", "OPTIONS"].contains(request.method) {
+        if identity.viaCookie && !request.isSafeMethod {
             try CSRF.check(request)
         }
         return identity

@@ -5,13 +5,19 @@ enum Validation {
     /// A trimmed, lower-cased email of at most 254 characters, or `400 invalid_email`.
     static func email(_ value: JSON?) throws -> String {
         guard let raw = value?.stringValue else { throw APIError.invalid("invalid_email", "Give a valid email address.") }
-        let email = raw.trimmingCharacters(in: .whitespaces).lowercased()
+        let email = normalizedEmail(raw)
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
-        guard email.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[0].count <= 64,
+        // Lengths in Unicode scalars, as the database's constraint counts them.
+        guard email.unicodeScalars.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[0].unicodeScalars.count <= 64,
               parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix("."), !parts[1].contains(".."),
               email.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7f && !isControl($0) })
         else { throw APIError.invalid("invalid_email", "Give a valid email address.") }
         return email
+    }
+
+    /// The one normalisation of emails (signup, login, invites): trimmed and lower-cased.
+    static func normalizedEmail(_ raw: String) -> String {
+        raw.trimmingSpaces.lowercased()
     }
 
     /// A password of 8 to 1024 characters that is not one of the most common ones.

@@ -1,3 +1,5 @@
+import HTTP
+
 /// The decision for one dataplane request: which operation and resource it is, and whether
 /// the caller (role, key scopes, key resources) may do it.
 public struct DataplaneDecision: Sendable {
@@ -17,7 +19,7 @@ enum DataplanePolicy {
     ) throws -> DataplaneDecision {
         let role = organization.role
         let matched = catalogue.match(method: method, segments: segments)
-        let kind = matched?.operation.kind ?? (["GET", "HEAD", "OPTIONS"].contains(method) ? .read : .write)
+        let kind = matched?.operation.kind ?? (Request.isSafe(method) ? .read : .write)
         let resource = matched != nil && matched!.operation.resourceIndex != nil
             ? matched!.resource
             : fallbackResource(segments, marker: resourceSegment)

@@ -9,6 +9,9 @@ enum APIKeyRoutes {
         router.add("DELETE", "/api/organizations/:id/api-keys/:key_id", revoke)
     }
 
+    /// Live keys one member may hold in one organization.
+    static let maxLiveKeysPerMember = 100
+
     static func create(_ context: Context) throws -> Response {
         let identity = try context.requireSession()
         let organization = try OrganizationRoutes.authorized(context, identity, .createAPIKey)
@@ -45,7 +48,10 @@ enum APIKeyRoutes {
         let days = try Validation.optionalInteger(body["expires_in_days"], in: 1...3650, code: "invalid_expiry", what: "expires_in_days")
         let generated = APIKeyFormat.generate()
         let key = try context.store.transaction { db in
-            try context.store.createAPIKey(
+            guard try context.store.liveAPIKeyCount(db, organizationID: organization.id, createdBy: identity.user.id) < maxLiveKeysPerMember else {
+                throw APIError(409, "limit_reached", "You have \(maxLiveKeysPerMember) live API keys here; revoke one first.")
+            }
+            return try context.store.createAPIKey(
                 db, organizationID: organization.id, createdBy: identity.user.id, name: name, publicID: generated.publicID,
                 secretHash: Secrets.sha256Hex(generated.secret), scopes: scopes.map(\.text), resources: resources, expiresInDays: days)
         }

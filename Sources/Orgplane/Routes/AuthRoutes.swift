@@ -32,7 +32,7 @@ enum AuthRoutes {
         let organizationName = body["organization_name"] == nil || body["organization_name"]!.isNull
             ? nil : try Validation.name(body["organization_name"])
         let limits = context.configuration.rateLimits
-        try RateLimit.enforce(context, bucket: "signup:ip:\(context.request.clientIP)", limit: limits.signupPerIP)
+        try RateLimit.enforce(context, bucket: "signup:ip:\(RateLimit.clientKey(context.request.clientIP))", limit: limits.signupPerIP)
         if inviteToken != nil { try InviteRoutes.countAttempt(context) }
 
         let hash = withHashingPermit { context.services.hasher.hash(password) }
@@ -45,8 +45,9 @@ enum AuthRoutes {
             if let inviteToken {
                 organization = try InviteRoutes.accept(db, context: context, token: inviteToken, user: user).organization
             } else {
+                // Lengths in Unicode scalars, as the database's constraint counts them.
                 let fallback = name.isEmpty ? String(email.split(separator: "@")[0]) : name
-                let orgName = organizationName ?? String("\(fallback)'s team".prefix(100))
+                let orgName = organizationName ?? String(String.UnicodeScalarView(fallback.unicodeScalars.prefix(93))) + "'s team"
                 organization = try context.store.createOrganization(db, name: orgName, ownerID: user.id)
             }
             let session = try context.store.createSession(db, userID: user.id, lifetimeSeconds: context.configuration.refreshTokenTTL)
@@ -67,9 +68,9 @@ enum AuthRoutes {
             throw APIError.invalid("invalid_request", "Give an email and a password.")
         }
         let inviteToken = try optionalString(body["invite_token"], field: "invite_token")
-        let email = rawEmail.trimmingCharacters(in: .whitespaces).lowercased()
+        let email = Validation.normalizedEmail(rawEmail)
         let limits = context.configuration.rateLimits
-        try RateLimit.enforce(context, bucket: "login:ip:\(context.request.clientIP)", limit: limits.loginPerIP)
+        try RateLimit.enforce(context, bucket: "login:ip:\(RateLimit.clientKey(context.request.clientIP))", limit: limits.loginPerIP)
         try RateLimit.enforce(context, bucket: "login:account:\(Secrets.sha256Hex(email))", limit: limits.loginPerAccount)
         if inviteToken != nil { try InviteRoutes.countAttempt(context) }
 
@@ -99,7 +100,7 @@ enum AuthRoutes {
     }
 
     static func refresh(_ context: Context) throws -> Response {
-        let body = try context.jsonBody()
+        let body = try context.jsonBody(optional: true)
         var token = try optionalString(body["refresh_token"], field: "refresh_token")
         if token == nil, let cookie = context.request.cookies[Cookies.refresh], !cookie.isEmpty {
             try CSRF.check(context.request)
@@ -131,16 +132,18 @@ enum AuthRoutes {
     }
 
     static func logout(_ context: Context) throws -> Response {
-        context.cookies = Cookies.cleared(configuration: context.configuration)
-        let identity = try? context.identity()
+        // Only a bad or expired credential falls through to the refresh token; an outage is a 503.
+        var identity: Identity?
+        do { identity = try context.identity() } catch let error as APIError where error.status == 401 { identity = nil }
         if let identity, let sessionID = identity.sessionID {
             if identity.viaCookie { try CSRF.check(context.request) }
             try context.store.transaction { try context.store.revokeSession($0, sessionID: sessionID, reason: "logout") }
-        } else if let token = context.request.cookies[Cookies.refresh] ?? (try? context.jsonBody())?["refresh_token"]?.stringValue,
+        } else if let token = context.request.cookies[Cookies.refresh] ?? (try? context.jsonBody(optional: true))?["refresh_token"]?.stringValue,
                   token.utf8.count < 200
         {
             try context.store.transaction { try context.store.revokeSession(forRefreshToken: $0, hash: Secrets.sha256Hex(token)) }
         }
+        context.cookies = Cookies.cleared(configuration: context.configuration)
         return .noContent()
     }
 

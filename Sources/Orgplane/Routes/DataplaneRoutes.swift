@@ -73,16 +73,19 @@ enum DataplaneRoutes {
         let method = (request.header("x-original-method") ?? "GET").uppercased()
         var uri = request.header("x-original-uri") ?? "/"
         if let query = uri.firstIndex(of: "?") { uri = String(uri[..<query]) }
-        if let prefix = request.header("x-orgplane-path-prefix"), !prefix.isEmpty, uri.hasPrefix(prefix) {
-            uri = String(uri.dropFirst(prefix.count))
+        // The location's prefix is removed as decoded segments, so `/%70rotected/...` loses it too.
+        var segments = try DataplanePath.segments(uri)
+        if let prefix = request.header("x-orgplane-path-prefix"), !prefix.isEmpty {
+            let prefixSegments = try DataplanePath.segments(prefix)
+            if segments.starts(with: prefixSegments) { segments.removeFirst(prefixSegments.count) }
         }
         guard let identity = try context.identity() else { throw APIError.unauthenticated }
-        if identity.viaCookie && !["GET", "HEAD", "OPTIONS"].contains(method) { try CSRF.check(request) }
+        if identity.viaCookie && !Request.isSafe(method) { try CSRF.check(request) }
         guard let organization = identity.selected else {
             throw APIError(403, "organization_required", "Select an organization (X-Org-Id).")
         }
         let decision = try DataplanePolicy.decide(
-            identity: identity, organization: organization, method: method, segments: try DataplanePath.segments(uri),
+            identity: identity, organization: organization, method: method, segments: segments,
             catalogue: context.services.catalogue, resourceSegment: context.configuration.dataplaneResourceSegment)
         var response = Response.noContent()
         response.setHeader("X-Orgplane-User", identity.user.id)

@@ -12,9 +12,12 @@ enum InviteRoutes {
         router.add("POST", "/api/invites/:token/accept", acceptRoute)
     }
 
+    /// Pending invites one organization may have at once.
+    static let maxPendingInvites = 200
+
     static func create(_ context: Context) throws -> Response {
         let identity = try context.requireSession()
-        let body = try context.jsonBody()
+        let body = try context.jsonBody(optional: true)
         let role: Role
         if let raw = body["role"], !raw.isNull {
             guard let parsed = raw.stringValue.flatMap(Role.init(rawValue:)) else {
@@ -29,7 +32,10 @@ enum InviteRoutes {
         let hours = try Validation.optionalInteger(body["expires_in_hours"], in: 1...720, code: "invalid_expiry", what: "expires_in_hours") ?? 168
         let token = Secrets.randomToken(bytes: 32)
         let invite = try context.store.transaction { db in
-            try context.store.createInvite(
+            guard try context.store.pendingInviteCount(db, organizationID: organization.id) < maxPendingInvites else {
+                throw APIError(409, "limit_reached", "This organization has \(maxPendingInvites) pending invites; revoke some first.")
+            }
+            return try context.store.createInvite(
                 db, organizationID: organization.id, role: role, email: email, tokenHash: Secrets.sha256Hex(token),
                 createdBy: identity.user.id, hours: hours)
         }
@@ -90,7 +96,7 @@ enum InviteRoutes {
     /// Counts an invite-token attempt. Called before any transaction, so that a refused
     /// invite (which rolls its transaction back) still counts.
     static func countAttempt(_ context: Context) throws {
-        try RateLimit.enforce(context, bucket: "invite:ip:\(context.request.clientIP)", limit: context.configuration.rateLimits.invitePerIP)
+        try RateLimit.enforce(context, bucket: "invite:ip:\(RateLimit.clientKey(context.request.clientIP))", limit: context.configuration.rateLimits.invitePerIP)
     }
 
     /// Accepts an invite inside the caller's transaction (also used by signup and login,

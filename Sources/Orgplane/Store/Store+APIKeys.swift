@@ -75,4 +75,15 @@ extension Store {
             """
         ).affected == 1
     }
+
+    /// Live keys a member has in an organization (for the per-member cap).
+    func liveAPIKeyCount(_ db: Connection, organizationID: String, createdBy: String) throws -> Int {
+        try db.query(
+            """
+            select count(*) as n from orgplane.api_keys
+            where organization_id = \(organizationID)::uuid and created_by = \(createdBy)::uuid and revoked_at is null
+              and (expires_at is null or expires_at > now())
+            """
+        ).first?.int("n") ?? 0
+    }
 }

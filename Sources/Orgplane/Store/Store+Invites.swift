@@ -109,4 +109,14 @@ extension Store {
             """
         ).affected == 1
     }
+
+    /// Invites of an organization that can still be accepted (for the per-organization cap).
+    func pendingInviteCount(_ db: Connection, organizationID: String) throws -> Int {
+        try db.query(
+            """
+            select count(*) as n from orgplane.organization_invites
+            where organization_id = \(organizationID)::uuid and accepted_at is null and revoked_at is null and expires_at > now()
+            """
+        ).first?.int("n") ?? 0
+    }
 }
