@@ -20,19 +20,13 @@ public struct FastCGIListener: Sendable {
     /// Binds a unix socket at `path`. Refuses to replace a socket another process still answers on.
     public init(path: String, mode: mode_t, group: String?) throws {
         guard FCGX_Init() == 0 else { throw ListenerError("FCGX_Init failed") }
+        guard var address = Self.address(path) else { throw ListenerError("socket path too long: \(path)") }
         if FileManager.default.fileExists(atPath: path) {
-            if Self.isLive(path) { throw ListenerError("another process is listening on \(path)") }
+            if Self.isLive(&address) { throw ListenerError("another process is listening on \(path)") }
             unlink(path)
         }
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw ListenerError("socket(): \(String(cString: strerror(errno)))") }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { throw ListenerError("socket path too long: \(path)") }
-        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
-            for (index, byte) in bytes.enumerated() { buffer[index] = byte }
-        }
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
@@ -45,15 +39,22 @@ public struct FastCGIListener: Sendable {
         self.fd = fd
     }
 
-    private static func isLive(_ path: String) -> Bool {
-        let probe = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(probe) }
+    /// A unix socket address for `path`, or nil when the path does not fit.
+    private static func address(_ path: String) -> sockaddr_un? {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return nil }
         withUnsafeMutableBytes(of: &address.sun_path) { buffer in
-            for (index, byte) in bytes.prefix(buffer.count - 1).enumerated() { buffer[index] = byte }
+            for (index, byte) in bytes.enumerated() { buffer[index] = byte }
         }
+        return address
+    }
+
+    /// Whether a process answers on the socket (a stale file from a dead one does not).
+    private static func isLive(_ address: inout sockaddr_un) -> Bool {
+        let probe = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(probe) }
         return withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(probe, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         } == 0

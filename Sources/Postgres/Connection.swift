@@ -15,11 +15,18 @@ public final class Connection {
     /// Connects at once; throws `PostgresError(kind: .connection)` when the server is unreachable.
     public init(conninfo: String) throws {
         self.conninfo = conninfo
-        handle = PQconnectdb(conninfo)
+        handle = try Self.connect(conninfo)
+    }
+
+    /// Opens a connection, or throws with libpq's message (which never contains the password).
+    private static func connect(_ conninfo: String) throws -> OpaquePointer {
+        let handle = PQconnectdb(conninfo)
         guard let handle, PQstatus(handle) == CONNECTION_OK else {
             let message = handle.map { String(cString: PQerrorMessage($0)) } ?? "out of memory"
+            if let handle { PQfinish(handle) }
             throw PostgresError(kind: .connection, serverMessage: message)
         }
+        return handle
     }
 
     deinit { if let handle { PQfinish(handle) } }
@@ -33,11 +40,8 @@ public final class Connection {
     public func reconnectIfNeeded() throws {
         if isHealthy { return }
         if let handle { PQfinish(handle) }
-        handle = PQconnectdb(conninfo)
-        guard let handle, PQstatus(handle) == CONNECTION_OK else {
-            let message = handle.map { String(cString: PQerrorMessage($0)) } ?? "out of memory"
-            throw PostgresError(kind: .connection, serverMessage: message)
-        }
+        handle = nil
+        handle = try Self.connect(conninfo)
     }
 
     /// Whether the role this connection uses is a superuser.

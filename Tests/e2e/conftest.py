@@ -29,14 +29,11 @@ rate limits uses make_api(source_ip="127.9.9.9") for each client that must share
 from __future__ import annotations
 
 import itertools
-import json
 import os
 import subprocess
 import threading
-import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from http.server import ThreadingHTTPServer
 
 import pytest
 import requests
@@ -197,77 +194,17 @@ def new_user(make_api):
 # --------------------------------------------------------------------------- upstream
 
 
-class _UpstreamHandler(BaseHTTPRequestHandler):
-    """Echoes every request as JSON and records it.
-
-    Query parameters steer the answer (the gateway keeps the query string):
-      __status=NNN     answer with that status
-      __delay_ms=NNN   wait that long first (timeouts)
-    """
-
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True  # else Nagle + delayed ACK add ~40 ms per response
-
-    def _handle(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        parts = urlsplit(self.path)
-        query = parse_qs(parts.query)
-        record = {
-            "method": self.command,
-            "path": parts.path,
-            "query": parts.query,
-            "headers": {k.lower(): v for k, v in self.headers.items()},
-            "header_list": [(k.lower(), v) for k, v in self.headers.items()],
-            "body": body.decode("utf-8", "replace"),
-        }
-        self.server.recorder.add(record)
-        delay = int(query.get("__delay_ms", ["0"])[0])
-        if delay:
-            time.sleep(delay / 1000)
-        status = int(query.get("__status", ["200"])[0])
-        out = json.dumps({"upstream": record}).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(out)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(out)
-
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _handle
-
-    def log_message(self, *args):  # keep pytest output clean
-        pass
-
-
-class Upstream:
-    """The test upstream: `requests` lists what it received (oldest first)."""
-
-    def __init__(self, port: int):
-        self.port = port
-        self.url = f"http://127.0.0.1:{port}"
-        self.requests: list[dict] = []
-        self._lock = threading.Lock()
-
-    def add(self, record: dict):
-        with self._lock:
-            self.requests.append(record)
-
-    def clear(self):
-        with self._lock:
-            self.requests.clear()
-
-    def last(self) -> dict:
-        with self._lock:
-            assert self.requests, "the test upstream received no request"
-            return self.requests[-1]
+# The handler and recorder live in upstream.py (also runnable on its own for a hand-started
+# stack): the same records and echo for ordinary paths, plus raw body bytes and the special
+# paths the gateway tests need (__status/NNN, __large/N, __slow, __close).
+from upstream import Recorder, RecordingHandler  # noqa: E402
 
 
 @pytest.fixture(scope="session", autouse=True)
 def upstream():
-    rec = Upstream(UPSTREAM_PORT)
+    rec = Recorder(UPSTREAM_PORT)
     try:
-        server = ThreadingHTTPServer(("127.0.0.1", UPSTREAM_PORT), _UpstreamHandler)
+        server = ThreadingHTTPServer(("127.0.0.1", UPSTREAM_PORT), RecordingHandler)
     except OSError as e:
         pytest.exit(f"test upstream: cannot listen on 127.0.0.1:{UPSTREAM_PORT}: {e}", 2)
     server.daemon_threads = True
@@ -300,11 +237,3 @@ def pg_ctl():
     yield run
     if run("status").returncode != 0:
         run("start")
-
-
-# --------------------------------------------------------------------------- dataplane upstream
-# The session upstream above serves Tests/e2e/upstream.py's handler (appended by the
-# dataplane tests): the very same records and echo for ordinary paths, plus the raw body
-# bytes and the special paths the gateway tests need (__status/NNN, __large/N, __slow,
-# __close). The `upstream` fixture looks the handler up when the session starts.
-from upstream import RecordingHandler as _UpstreamHandler  # noqa: E402,F811

@@ -1,5 +1,6 @@
 // Account page: profile, change password, log out, organizations.
 import { orgplane, errorMessage, mayHaveSession, loginUrl } from './api.js';
+import { logout } from './session.js';
 import {
   $, h, initPasswordToggles, validateForm, setBusy, showMessage, hideMessage, setFieldError,
   formatDate, roleBadge, toast,
@@ -50,20 +51,6 @@ async function load() {
     if (err.status === 401) return;
     showMessage($('#load-message'), errorMessage(err));
   }
-}
-
-async function logout(event) {
-  const button = event.currentTarget;
-  setBusy(button, true);
-  try {
-    await orgplane.logout();
-  } catch (err) {
-    if (err.status === 401) return;
-    setBusy(button, false);
-    toast(errorMessage(err), 'error');
-    return;
-  }
-  location.replace('/login.html');
 }
 
 async function changePassword(event) {

@@ -1,5 +1,6 @@
 // Main page: organization switcher, rename, members, invitations and API keys.
 import { orgplane, errorMessage, mayHaveSession, loginUrl } from './api.js';
+import { logout } from './session.js';
 import {
   h, $, announce, toast, showMessage, hideMessage, setBusy, validateForm, fieldProblem,
   clearFieldErrors, confirmDialog, copyButton, timeEl, relativeTime, formatDate, roleBadge,
@@ -741,20 +742,6 @@ async function switchOrganization() {
     $('#content').classList.remove('busy-dim');
     renderSwitcher();
   }
-}
-
-async function logout(event) {
-  const button = event.currentTarget;
-  setBusy(button, true);
-  try {
-    await orgplane.logout();
-  } catch (err) {
-    if (err.status === 401) return;
-    setBusy(button, false);
-    toast(errorMessage(err), 'error');
-    return;
-  }
-  location.replace('/login.html');
 }
 
 // ---- wiring ---------------------------------------------------------------------------
