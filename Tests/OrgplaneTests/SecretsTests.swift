@@ -1,0 +1,55 @@
+import Secrets
+import Testing
+
+@Suite("Secrets: password hashing, tokens, digests")
+struct SecretsTests {
+    let hasher = PasswordHasher(memoryKiB: 19456, iterations: 2)
+
+    init() { Secrets.initialize() }
+
+    @Test("argon2id hashes are PHC strings with the configured parameters, salted per hash")
+    func phc() {
+        let first = hasher.hash("correct horse battery staple")
+        #expect(first.hasPrefix("$argon2id$v=19$m=19456,t=2,p=1$"))
+        #expect(hasher.hash("correct horse battery staple") != first)
+    }
+
+    @Test("verification accepts the password and nothing else, not even a prefix or a longer one")
+    func verify() {
+        let long = String(repeating: "é", count: 200)
+        let hash = hasher.hash(long)
+        #expect(hasher.verify(long, against: hash))
+        #expect(!hasher.verify(String(long.dropLast()), against: hash))
+        #expect(!hasher.verify(long + "x", against: hash))
+        #expect(!hasher.verify("", against: hash))
+        #expect(!hasher.verify(long, against: "not a hash"))
+    }
+
+    @Test("a hash made with other parameters needs rehashing; one made with these does not")
+    func rehash() {
+        let stronger = PasswordHasher(memoryKiB: 19456, iterations: 3)
+        #expect(!hasher.needsRehash(hasher.hash("pw for rehash")))
+        #expect(stronger.needsRehash(hasher.hash("pw for rehash")))
+    }
+
+    @Test("SHA-256 matches the standard test vector")
+    func sha256() {
+        #expect(Secrets.sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(Secrets.sha256Hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    }
+
+    @Test("random tokens are URL-safe, of the right length, and do not repeat")
+    func tokens() {
+        let tokens = (0..<200).map { _ in Secrets.randomToken(bytes: 32) }
+        #expect(Set(tokens).count == tokens.count)
+        #expect(tokens.allSatisfy { $0.count == 43 && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" } })
+    }
+
+    @Test("constant-time comparison is plain equality in result")
+    func compare() {
+        #expect(Secrets.constantTimeEquals("abc", "abc"))
+        #expect(!Secrets.constantTimeEquals("abc", "abd"))
+        #expect(!Secrets.constantTimeEquals("abc", "abcd"))
+        #expect(Secrets.constantTimeEquals("", ""))
+    }
+}
