@@ -117,11 +117,8 @@ struct AuthTests {
     @Test("concurrent refreshes of one token: exactly one wins")
     func concurrentRefresh() async throws {
         let token = try Person.signUp("Ann").refreshToken
-        let statuses = await withTaskGroup(of: Int.self) { group in
-            for _ in 0..<6 {
-                group.addTask { Client().post("/api/auth/refresh", .object([("refresh_token", .string(token))])).status }
-            }
-            return await group.reduce(into: []) { $0.append($1) }
+        let statuses = await concurrently(0..<6) { client, _ in
+            client.post("/api/auth/refresh", .object([("refresh_token", .string(token))])).status
         }
         #expect(statuses.filter { $0 == 200 }.count == 1)
         #expect(statuses.filter { $0 == 401 }.count == 5)
@@ -210,13 +207,8 @@ struct AuthTests {
         let services = TestApp.services { $0.rateLimits.loginPerAccount = 3 }
         let ann = try Person.signUp("Ann", services: services)
         let email = ann.email
-        let statuses = await withTaskGroup(of: Int.self) { group in
-            for _ in 0..<8 {
-                group.addTask {
-                    Client(services: services).post("/api/auth/login", .object([("email", .string(email)), ("password", "wrong password")])).status
-                }
-            }
-            return await group.reduce(into: []) { $0.append($1) }
+        let statuses = await concurrently(0..<8, services: services) { client, _ in
+            client.post("/api/auth/login", .object([("email", .string(email)), ("password", "wrong password")])).status
         }
         #expect(statuses.filter { $0 == 401 }.count == 3)
         #expect(statuses.filter { $0 == 429 }.count == 5)

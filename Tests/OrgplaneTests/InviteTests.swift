@@ -329,16 +329,10 @@ struct InviteTests {
         let token = try #require(try ann.invite()["token"]?.stringValue)
         let people = try (0..<4).map { _ in try Person.signUp("Racer") }
         let bearers = people.map(\.accessToken)
-        let answers = await withTaskGroup(of: (status: Int, code: String?).self) { group in
-            for bearer in bearers {
-                group.addTask {
-                    let client = Client()
-                    client.bearer = bearer
-                    let response = client.post("/api/invites/\(token)/accept")
-                    return (response.status, response.errorCode)
-                }
-            }
-            return await group.reduce(into: []) { $0.append($1) }
+        let answers: [(status: Int, code: String?)] = await concurrently(bearers) { client, bearer in
+            client.bearer = bearer
+            let response = client.post("/api/invites/\(token)/accept")
+            return (response.status, response.errorCode)
         }
         #expect(answers.filter { $0.status == 200 }.count == 1)
         #expect(answers.filter { $0.status == 410 && $0.code == "invite_used" }.count == 3)

@@ -190,16 +190,11 @@ struct MemberTests {
         let olga = try Person.joining(ann, as: "owner")
         let org = ann.organizationID
         let attempts = [(ann.accessToken, olga.id), (olga.accessToken, ann.id)]
-        let answers = await withTaskGroup(of: (status: Int, code: String?).self) { group in
-            for (token, target) in attempts {
-                group.addTask {
-                    let client = Client()
-                    client.bearer = token
-                    let response = client.patch("/api/organizations/\(org)/members/\(target)", .object([("role", "member")]))
-                    return (response.status, response.errorCode)
-                }
-            }
-            return await group.reduce(into: []) { $0.append($1) }
+        let answers: [(status: Int, code: String?)] = await concurrently(attempts) { client, attempt in
+            let (token, target) = attempt
+            client.bearer = token
+            let response = client.patch("/api/organizations/\(org)/members/\(target)", .object([("role", "member")]))
+            return (response.status, response.errorCode)
         }
         // The two are serialised on the organization: whoever comes second is no longer an owner
         // by then, so may not demote anyone (had they been judged by their old role, the database
@@ -216,16 +211,11 @@ struct MemberTests {
         let olga = try Person.joining(ann, as: "owner")
         let org = ann.organizationID
         let attempts = [(ann.accessToken, ann.id), (olga.accessToken, olga.id)]
-        let answers = await withTaskGroup(of: (status: Int, code: String?).self) { group in
-            for (token, me) in attempts {
-                group.addTask {
-                    let client = Client()
-                    client.bearer = token
-                    let response = client.patch("/api/organizations/\(org)/members/\(me)", .object([("role", "admin")]))
-                    return (response.status, response.errorCode)
-                }
-            }
-            return await group.reduce(into: []) { $0.append($1) }
+        let answers: [(status: Int, code: String?)] = await concurrently(attempts) { client, attempt in
+            let (token, me) = attempt
+            client.bearer = token
+            let response = client.patch("/api/organizations/\(org)/members/\(me)", .object([("role", "admin")]))
+            return (response.status, response.errorCode)
         }
         #expect(answers.filter { $0.status == 200 }.count == 1)
         #expect(answers.filter { $0.status == 409 && $0.code == "last_owner" }.count == 1)
@@ -238,16 +228,11 @@ struct MemberTests {
         let olga = try Person.joining(ann, as: "owner")
         let org = ann.organizationID
         let attempts = [(ann.accessToken, ann.id), (olga.accessToken, olga.id)]
-        let answers = await withTaskGroup(of: (status: Int, code: String?).self) { group in
-            for (token, me) in attempts {
-                group.addTask {
-                    let client = Client()
-                    client.bearer = token
-                    let response = client.delete("/api/organizations/\(org)/members/\(me)")
-                    return (response.status, response.errorCode)
-                }
-            }
-            return await group.reduce(into: []) { $0.append($1) }
+        let answers: [(status: Int, code: String?)] = await concurrently(attempts) { client, attempt in
+            let (token, me) = attempt
+            client.bearer = token
+            let response = client.delete("/api/organizations/\(org)/members/\(me)")
+            return (response.status, response.errorCode)
         }
         #expect(answers.filter { $0.status == 204 }.count == 1)
         #expect(answers.filter { $0.status == 409 && $0.code == "last_owner" }.count == 1)

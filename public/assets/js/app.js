@@ -166,6 +166,33 @@ const reloadMembers = () => reloadSection(orgplane.members, 'members', 'members'
 const reloadInvites = () => reloadSection(orgplane.invites, 'invites', 'invites', renderInvites);
 const reloadKeys = () => reloadSection(orgplane.apiKeys, 'keys', 'api_keys', renderKeys);
 
+// ---- confirmed actions --------------------------------------------------------------
+
+// Asks first (confirmDialog options), then runs `action` with `button` busy. Cancelling
+// gives the focus back to the button. When the action fails, other than by a lost session
+// (the API client is then sending us to the login page), the button is usable again and
+// `onError` gets the error.
+async function confirmThen(button, dialog, action, onError) {
+  if (!(await confirmDialog(dialog))) {
+    button.focus();
+    return;
+  }
+  setBusy(button, true);
+  try {
+    await action();
+  } catch (err) {
+    if (err.status === 401) return;
+    setBusy(button, false);
+    await onError(err);
+  }
+}
+
+// A revoke that failed: say why, and re-read the list if the thing was already gone.
+async function revokeFailed(err, reload) {
+  toast(errorMessage(err), 'error');
+  if (err.code === 'not_found') await reload();
+}
+
 // ---- rendering ----------------------------------------------------------------------
 
 function renderAll() {
@@ -326,9 +353,9 @@ async function changeRole(member, select, save) {
   }
 }
 
-async function removeMember(member, self, button) {
+function removeMember(member, self, button) {
   const orgName = state.org.name;
-  const ok = await confirmDialog(self ? {
+  return confirmThen(button, self ? {
     title: `Leave ${orgName}?`,
     body: 'You lose access at once and your API keys for this organization are revoked. You would need a new invitation to come back.',
     confirmLabel: 'Leave organization',
@@ -338,13 +365,7 @@ async function removeMember(member, self, button) {
     body: `They lose access to ${orgName} at once, and every API key they created here is revoked.`,
     confirmLabel: 'Remove member',
     danger: true,
-  });
-  if (!ok) {
-    button.focus();
-    return;
-  }
-  setBusy(button, true);
-  try {
+  }, async () => {
     await orgplane.removeMember(state.org.id, member.user_id);
     if (self) {
       toast(`You left ${orgName}.`);
@@ -354,11 +375,7 @@ async function removeMember(member, self, button) {
       await Promise.all([reloadMembers(), reloadKeys()]);
       renderHeaderCount();
     }
-  } catch (err) {
-    if (err.status === 401) return;
-    setBusy(button, false);
-    membersError(err);
-  }
+  }, membersError);
 }
 
 // ---- invitations --------------------------------------------------------------------
@@ -458,29 +475,18 @@ async function createInvite(event) {
   }
 }
 
-async function revokeInvite(invite, button) {
-  const ok = await confirmDialog({
+function revokeInvite(invite, button) {
+  return confirmThen(button, {
     title: 'Revoke this invitation?',
     body: `The link${invite.email ? ' for ' + invite.email : ''} stops working at once. People who already joined stay members.`,
     confirmLabel: 'Revoke invitation',
     danger: true,
-  });
-  if (!ok) {
-    button.focus();
-    return;
-  }
-  setBusy(button, true);
-  try {
+  }, async () => {
     await orgplane.revokeInvite(state.org.id, invite.id);
     toast('Invitation revoked.');
     await reloadInvites();
     $('#invites-title').focus();
-  } catch (err) {
-    if (err.status === 401) return;
-    setBusy(button, false);
-    toast(errorMessage(err), 'error');
-    if (err.code === 'not_found') await reloadInvites();
-  }
+  }, (err) => revokeFailed(err, reloadInvites));
 }
 
 // ---- API keys -------------------------------------------------------------------------
@@ -623,29 +629,18 @@ async function createKey(event) {
   }
 }
 
-async function revokeKey(key, button) {
-  const ok = await confirmDialog({
+function revokeKey(key, button) {
+  return confirmThen(button, {
     title: `Revoke “${key.name}”?`,
     body: 'Anything using this key stops working at once. This cannot be undone.',
     confirmLabel: 'Revoke key',
     danger: true,
-  });
-  if (!ok) {
-    button.focus();
-    return;
-  }
-  setBusy(button, true);
-  try {
+  }, async () => {
     await orgplane.revokeApiKey(state.org.id, key.id);
     toast(`Key “${key.name}” revoked.`);
     await reloadKeys();
     $('#keys-title').focus();
-  } catch (err) {
-    if (err.status === 401) return;
-    setBusy(button, false);
-    toast(errorMessage(err), 'error');
-    if (err.code === 'not_found') await reloadKeys();
-  }
+  }, (err) => revokeFailed(err, reloadKeys));
 }
 
 // ---- organization header: rename, create, switch -------------------------------------
