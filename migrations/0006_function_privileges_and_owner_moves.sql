@@ -6,10 +6,8 @@
 -- global default grants EXECUTE to PUBLIC. So every function created since was executable
 -- by PUBLIC (anon and authenticated could not reach them only because they have no USAGE
 -- on the schema). From here on each migration revokes explicitly; see migrations/README.md.
+-- (Revoking from PUBLIC leaves the direct grants to orgplane_service in place.)
 revoke execute on all functions in schema orgplane from public;
-grant execute on function orgplane.rfc3339(timestamptz) to orgplane_service;
-grant execute on function orgplane.session_identity(uuid, uuid, uuid, boolean) to orgplane_service;
-grant execute on function orgplane.api_key_identity(text) to orgplane_service;
 
 -- triggers ------------------------------------------------------------------------------
 -- The last-owner trigger watched only the role column, so moving the last owner's

@@ -5,7 +5,7 @@ import Postgres
 extension Store {
     /// The user of a live session, their role in `organizationID` (if a member), and
     /// optionally all their organizations — in one round trip (`orgplane.session_memberships`,
-    /// a function so that its plan is cached per connection; see migrations 0005 and 0007).
+    /// a function so that its plan is cached per connection; see migration 0005).
     func sessionIdentity(sessionID: String, userID: String, organizationID: String?, includeOrganizations: Bool)
         throws -> (user: User, selected: OrganizationSummary?, organizations: [OrganizationSummary]?)?
     {
