@@ -58,6 +58,16 @@ struct QueryTests {
         #expect(query.parameters == [email, "5"])
     }
 
+    @Test("literal SQL fragments are spliced as text; values beside them stay parameters")
+    func fragments() {
+        let columns: SQLFragment = "id, email"
+        let locking = true
+        let email = "a@example.com"
+        let query: Query = "select \(sql: columns) from orgplane.users where email = \(email) \(sql: locking ? "for update" : "")"
+        #expect(query.sql == "select id, email from orgplane.users where email = $1 for update")
+        #expect(query.parameters == [email])
+    }
+
     @Test("nil becomes a NULL parameter")
     func nulls() {
         let missing: String? = nil

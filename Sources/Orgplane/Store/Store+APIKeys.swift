@@ -35,7 +35,7 @@ struct APIKey: Sendable {
 }
 
 extension Store {
-    static let apiKeyColumns = """
+    static let apiKeyColumns: SQLFragment = """
         k.id, k.name, k.public_id, k.scopes, k.resources, orgplane.rfc3339(k.created_at) as created_at,
         orgplane.rfc3339(k.expires_at) as expires_at, orgplane.rfc3339(k.last_used_at) as last_used_at, k.created_by
         """
@@ -43,25 +43,23 @@ extension Store {
     func createAPIKey(_ db: Connection, organizationID: String, createdBy: String, name: String, publicID: String,
                       secretHash: String, scopes: [String], resources: [String], expiresInDays: Int?) throws -> APIKey {
         try APIKey(row: try db.query(
-            Query(unsafeSQL: """
+            Query("""
                 insert into orgplane.api_keys as k (organization_id, created_by, name, public_id, secret_hash, scopes, resources, expires_at)
-                values ($1::uuid, $2::uuid, $3, $4, $5, $6::text[], $7::text[],
-                        case when $8::int is null then null else now() + make_interval(days => $8::int) end)
-                returning \(Self.apiKeyColumns)
-                """,
-                parameters: [organizationID, createdBy, name, publicID, secretHash, TextArray(scopes).postgresText,
-                             TextArray(resources).postgresText, expiresInDays.map(String.init)])
+                values (\(organizationID)::uuid, \(createdBy)::uuid, \(name), \(publicID), \(secretHash), \(TextArray(scopes))::text[], \(TextArray(resources))::text[],
+                        case when \(expiresInDays)::int is null then null else now() + make_interval(days => \(expiresInDays)::int) end)
+                returning \(sql: Self.apiKeyColumns)
+                """)
         ).first!)
     }
 
     /// Live keys of an organization; only those made by `createdBy` when given.
     func apiKeys(organizationID: String, createdBy: String?) throws -> [APIKey] {
         try db().query(
-            Query(unsafeSQL: """
-                select \(Self.apiKeyColumns) from orgplane.api_keys k
-                where k.organization_id = $1::uuid and k.revoked_at is null and ($2::uuid is null or k.created_by = $2::uuid)
+            Query("""
+                select \(sql: Self.apiKeyColumns) from orgplane.api_keys k
+                where k.organization_id = \(organizationID)::uuid and k.revoked_at is null and (\(createdBy)::uuid is null or k.created_by = \(createdBy)::uuid)
                 order by k.created_at desc
-                """, parameters: [organizationID, createdBy])
+                """)
         ).map(APIKey.init(row:))
     }
 

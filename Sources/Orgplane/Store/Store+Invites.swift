@@ -48,26 +48,26 @@ struct InviteState {
 }
 
 extension Store {
-    static let inviteColumns = "i.id, i.role, i.email, orgplane.rfc3339(i.created_at) as created_at, orgplane.rfc3339(i.expires_at) as expires_at"
+    static let inviteColumns: SQLFragment = "i.id, i.role, i.email, orgplane.rfc3339(i.created_at) as created_at, orgplane.rfc3339(i.expires_at) as expires_at"
 
     func createInvite(_ db: Connection, organizationID: String, role: Role, email: String?, tokenHash: String, createdBy: String, hours: Int) throws -> Invite {
         try Invite(row: try db.query(
-            Query(unsafeSQL: """
+            Query("""
                 insert into orgplane.organization_invites as i (organization_id, role, email, token_hash, created_by, expires_at)
-                values ($1::uuid, $2::orgplane.organization_role, $3, $4, $5::uuid, now() + make_interval(hours => $6::int))
-                returning \(Self.inviteColumns)
-                """, parameters: [organizationID, role.rawValue, email, tokenHash, createdBy, String(hours)])
+                values (\(organizationID)::uuid, \(role.rawValue)::orgplane.organization_role, \(email), \(tokenHash), \(createdBy)::uuid, now() + make_interval(hours => \(hours)::int))
+                returning \(sql: Self.inviteColumns)
+                """)
         ).first!)
     }
 
     /// Invites that can still be accepted.
     func pendingInvites(organizationID: String) throws -> [Invite] {
         try db().query(
-            Query(unsafeSQL: """
-                select \(Self.inviteColumns) from orgplane.organization_invites i
-                where i.organization_id = $1::uuid and i.accepted_at is null and i.revoked_at is null and i.expires_at > now()
+            Query("""
+                select \(sql: Self.inviteColumns) from orgplane.organization_invites i
+                where i.organization_id = \(organizationID)::uuid and i.accepted_at is null and i.revoked_at is null and i.expires_at > now()
                 order by i.created_at desc
-                """, parameters: [organizationID])
+                """)
         ).map(Invite.init(row:))
     }
 
@@ -85,14 +85,14 @@ extension Store {
     /// accepts of one invite are serialised and exactly one succeeds.
     func inviteState(_ db: Connection, tokenHash: String, lock: Bool) throws -> InviteState? {
         guard let row = try db.query(
-            Query(unsafeSQL: """
+            Query("""
                 select i.id, i.role, i.email, orgplane.rfc3339(i.expires_at) as expires_at, i.expires_at <= now() as expired,
                        i.accepted_at is not null as used, i.revoked_at is not null as revoked,
                        o.id as org_id, o.name as org_name, o.slug as org_slug, i.role as org_role,
                        orgplane.rfc3339(o.created_at) as org_created_at
                 from orgplane.organization_invites i join orgplane.organizations o on o.id = i.organization_id
-                where i.token_hash = $1 \(lock ? "for update of i" : "")
-                """, parameters: [tokenHash])
+                where i.token_hash = \(tokenHash) \(sql: lock ? "for update of i" : "")
+                """)
         ).first else { return nil }
         return InviteState(
             id: try row.require("id"), organization: try OrganizationSummary(row: row, prefix: "org_"),

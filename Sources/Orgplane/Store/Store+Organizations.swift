@@ -27,7 +27,7 @@ struct Member: Sendable {
 }
 
 extension Store {
-    static let organizationColumns = "o.id, o.name, o.slug, m.role, orgplane.rfc3339(o.created_at) as created_at"
+    static let organizationColumns: SQLFragment = "o.id, o.name, o.slug, m.role, orgplane.rfc3339(o.created_at) as created_at"
 
     /// Creates an organization with `ownerID` as its owner. The slug comes from the name and
     /// gets a random suffix when taken; it never changes afterwards.
@@ -52,11 +52,11 @@ extension Store {
     /// Every organization the user belongs to, with their role.
     func organizations(userID: String) throws -> [OrganizationSummary] {
         try db().query(
-            Query(unsafeSQL: """
-                select \(Self.organizationColumns) from orgplane.organization_members m
+            Query("""
+                select \(sql: Self.organizationColumns) from orgplane.organization_members m
                 join orgplane.organizations o on o.id = m.organization_id
-                where m.user_id = $1::uuid order by o.name, o.id
-                """, parameters: [userID])
+                where m.user_id = \(userID)::uuid order by o.name, o.id
+                """)
         ).map { try OrganizationSummary(row: $0) }
     }
 
@@ -69,11 +69,11 @@ extension Store {
         let db = try db ?? self.db()
         if lock { try db.query("select 1 from orgplane.organizations where id = \(id)::uuid for update") }
         return try db.query(
-            Query(unsafeSQL: """
-                select \(Self.organizationColumns) from orgplane.organizations o
-                join orgplane.organization_members m on m.organization_id = o.id and m.user_id = $2::uuid
-                where o.id = $1::uuid
-                """, parameters: [id, userID])
+            Query("""
+                select \(sql: Self.organizationColumns) from orgplane.organizations o
+                join orgplane.organization_members m on m.organization_id = o.id and m.user_id = \(userID)::uuid
+                where o.id = \(id)::uuid
+                """)
         ).first.map { try OrganizationSummary(row: $0) }
     }
 
@@ -83,23 +83,23 @@ extension Store {
 
     // MARK: Members
 
-    static let memberColumns = "m.user_id, u.email, u.name, m.role, orgplane.rfc3339(m.joined_at) as joined_at"
+    static let memberColumns: SQLFragment = "m.user_id, u.email, u.name, m.role, orgplane.rfc3339(m.joined_at) as joined_at"
 
     func members(organizationID: String) throws -> [Member] {
         try db().query(
-            Query(unsafeSQL: """
-                select \(Self.memberColumns) from orgplane.organization_members m join orgplane.users u on u.id = m.user_id
-                where m.organization_id = $1::uuid order by m.joined_at, u.email
-                """, parameters: [organizationID])
+            Query("""
+                select \(sql: Self.memberColumns) from orgplane.organization_members m join orgplane.users u on u.id = m.user_id
+                where m.organization_id = \(organizationID)::uuid order by m.joined_at, u.email
+                """)
         ).map(Member.init(row:))
     }
 
     func member(_ db: Connection, organizationID: String, userID: String) throws -> Member? {
         try db.query(
-            Query(unsafeSQL: """
-                select \(Self.memberColumns) from orgplane.organization_members m join orgplane.users u on u.id = m.user_id
-                where m.organization_id = $1::uuid and m.user_id = $2::uuid
-                """, parameters: [organizationID, userID])
+            Query("""
+                select \(sql: Self.memberColumns) from orgplane.organization_members m join orgplane.users u on u.id = m.user_id
+                where m.organization_id = \(organizationID)::uuid and m.user_id = \(userID)::uuid
+                """)
         ).first.map(Member.init(row:))
     }
 
