@@ -1,8 +1,8 @@
 /// A SQL statement whose interpolated values become `$n` parameters.
 ///
 /// Parameterized by construction: `"select id from orgplane.users where email = \(email)"`
-/// sends `email` out of band as `$1`. The only way to splice text into SQL is the
-/// alarmingly named `Query(unsafeSQL:)`.
+/// sends `email` out of band as `$1`. Text is spliced only from literals, through
+/// `\(sql: SQLFragment)`; the raw `Query(unsafeSQL:)` is internal to this module.
 public struct Query: Sendable, ExpressibleByStringInterpolation {
     public private(set) var sql: String
     public private(set) var parameters: [String?]
@@ -17,8 +17,8 @@ public struct Query: Sendable, ExpressibleByStringInterpolation {
         parameters = stringInterpolation.parameters
     }
 
-    /// SQL text taken as is, with explicit parameters. Never pass client input as `unsafeSQL`.
-    public init(unsafeSQL: String, parameters: [String?] = []) {
+    /// SQL text taken as is, with explicit parameters (inside this module only).
+    init(unsafeSQL: String, parameters: [String?] = []) {
         sql = unsafeSQL
         self.parameters = parameters
     }

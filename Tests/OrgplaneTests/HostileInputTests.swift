@@ -117,3 +117,48 @@ struct HostileInputTests {
         #expect(refused.errorCode == "limit_reached")
     }
 }
+
+@Suite("Hostile input, second review")
+struct HostileInputSecondReviewTests {
+    @Test("a raw '#' in the original URI is refused: nginx would forward only the part before it")
+    func fragmentInOriginalURI() throws {
+        let ann = try Person.signUp("Ann")
+        let key = Client(key: try ann.createAPIKey(["dataplane:read", "dataplane:write"], resources: ["mine"]).key)
+        let response = key.authz("DELETE", "/v1/default/banks/victim#/../mine")
+        #expect(response.status == 403)
+        #expect(response.errorCode == "invalid_path")
+        #expect(key.authz("DELETE", "/v1/default/banks/mine").status == 204)
+    }
+
+    @Test("logout works whatever X-Org-Id says")
+    func logoutIgnoresOrganization() throws {
+        let ann = try Person.signUp("Ann")
+        let stranger = try Person.signUp("Stranger")
+        let response = ann.client.send("POST", "/api/auth/logout", headers: ["X-Org-Id": stranger.organizationID])
+        #expect(response.status == 204)
+        #expect(ann.client.get("/api/me").status == 401)
+    }
+
+    @Test("emails with Unicode spaces or format characters are refused, not look-alike accounts")
+    func lookAlikeEmails() throws {
+        let ann = try Person.signUp("Ann")
+        for email in ["\(ann.email)\u{00A0}", "\u{2003}\(ann.email)", "ann\u{200B}@example.com"] {
+            let response = Client().post("/api/auth/signup", .object([("email", .string(email)), ("password", "long enough pw")]))
+            #expect(response.status == 400, "\(email.unicodeScalars.map { $0.value })")
+            #expect(response.errorCode == "invalid_email")
+        }
+    }
+
+    @Test("logging out through the refresh cookie alone needs the CSRF header too")
+    func logoutRefreshCookieCSRF() throws {
+        let browser = Client()
+        browser.keepsCookies = true
+        #expect(browser.post("/api/auth/signup", .object([("email", .string("l-\(UUID().uuidString.prefix(8))@example.com")), ("password", "long enough pw")])).status == 201)
+        browser.cookies["orgplane_access"] = nil  // an expired access cookie is gone; the refresh cookie remains
+        let forged = browser.post("/api/auth/logout")
+        #expect(forged.status == 403)
+        #expect(forged.errorCode == "csrf_failed")
+        let csrf = try #require(browser.cookies["orgplane_csrf"])
+        #expect(browser.post("/api/auth/logout", headers: ["X-CSRF-Token": csrf]).status == 204)
+    }
+}

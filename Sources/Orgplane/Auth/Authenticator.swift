@@ -49,7 +49,7 @@ enum Authenticator {
             throw APIError.unauthenticated
         }
         guard UUID(uuidString: claims.subject) != nil, UUID(uuidString: claims.sessionID) != nil else { throw APIError.unauthenticated }
-        let selection = try selectedOrganization(context.request)
+        let selection = context.selectsOrganization ? try selectedOrganization(context.request) : (id: nil, fromHeader: false)
         guard let found = try context.store.sessionIdentity(
             sessionID: claims.sessionID, userID: claims.subject, organizationID: selection.id,
             includeOrganizations: context.wantsOrganizations)
@@ -68,7 +68,7 @@ enum Authenticator {
         // The creator left the organization: the key is dead (it is also revoked in the database).
         guard let organization = found.organization else { throw APIError.unauthenticated }
         // Only an explicit X-Org-Id counts against a key; a browser's organization cookie does not.
-        let selection = try selectedOrganization(context.request)
+        let selection = context.selectsOrganization ? try selectedOrganization(context.request) : (id: nil, fromHeader: false)
         if selection.fromHeader, selection.id != found.grant.organizationID { throw notAMember }
         if found.usageStale { try context.store.touchAPIKey(id: found.grant.id) }
         return Identity(

@@ -17,6 +17,9 @@ public final class Context {
     /// Set before authenticating when the route shows all of the caller's organizations
     /// (they are then loaded in the same query as the session).
     var wantsOrganizations = false
+    /// Cleared by routes that act on the account, not an organization (logout, password):
+    /// then `X-Org-Id` and the organization cookie are not consulted at all.
+    var selectsOrganization = true
     private var cachedIdentity: Identity??
 
     init(request: Request, services: Services, store: Store, connections: ConnectionCache?) {

@@ -10,7 +10,9 @@ enum Validation {
         // Lengths in Unicode scalars, as the database's constraint counts them.
         guard email.unicodeScalars.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[0].unicodeScalars.count <= 64,
               parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix("."), !parts[1].contains(".."),
-              email.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7f && !isControl($0) })
+              email.unicodeScalars.allSatisfy({
+                  $0.value > 0x20 && !isControl($0) && !$0.properties.isWhitespace && $0.properties.generalCategory != .format
+              })
         else { throw APIError.invalid("invalid_email", "Give a valid email address.") }
         return email
     }

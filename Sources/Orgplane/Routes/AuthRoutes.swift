@@ -133,6 +133,7 @@ enum AuthRoutes {
 
     static func logout(_ context: Context) throws -> Response {
         // Only a bad or expired credential falls through to the refresh token; an outage is a 503.
+        context.selectsOrganization = false  // an X-Org-Id must never stop a logout
         var identity: Identity?
         do { identity = try context.identity() } catch let error as APIError where error.status == 401 { identity = nil }
         if let identity, let sessionID = identity.sessionID {
@@ -141,6 +142,7 @@ enum AuthRoutes {
         } else if let token = context.request.cookies[Cookies.refresh] ?? (try? context.jsonBody(optional: true))?["refresh_token"]?.stringValue,
                   token.utf8.count < 200
         {
+            if context.request.cookies[Cookies.refresh] != nil { try CSRF.check(context.request) }
             try context.store.transaction { try context.store.revokeSession(forRefreshToken: $0, hash: Secrets.sha256Hex(token)) }
         }
         context.cookies = Cookies.cleared(configuration: context.configuration)
@@ -148,6 +150,7 @@ enum AuthRoutes {
     }
 
     static func changePassword(_ context: Context) throws -> Response {
+        context.selectsOrganization = false
         let identity = try context.requireSession()
         let body = try context.jsonBody()
         guard let current = body["current_password"]?.stringValue else {

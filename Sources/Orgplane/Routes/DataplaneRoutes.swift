@@ -73,6 +73,9 @@ enum DataplaneRoutes {
         let method = (request.header("x-original-method") ?? "GET").uppercased()
         var uri = request.header("x-original-uri") ?? "/"
         if let query = uri.firstIndex(of: "?") { uri = String(uri[..<query]) }
+        // nginx ends a request's path at a raw "#" (it forwards `/a#/../b` as `/a`): a decision
+        // made on the longer text would not be about the path the upstream receives.
+        guard !uri.utf8.contains(UInt8(ascii: "#")) else { throw APIError.invalid("invalid_path", "The path is not valid.") }
         // The location's prefix is removed as decoded segments, so `/%70rotected/...` loses it too.
         var segments = try DataplanePath.segments(uri)
         if let prefix = request.header("x-orgplane-path-prefix"), !prefix.isEmpty {

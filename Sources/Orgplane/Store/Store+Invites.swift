@@ -111,8 +111,10 @@ extension Store {
     }
 
     /// Invites of an organization that can still be accepted (for the per-organization cap).
+    /// Locks the organization row first, so concurrent creations are counted one after another.
     func pendingInviteCount(_ db: Connection, organizationID: String) throws -> Int {
-        try db.query(
+        try db.query("select 1 from orgplane.organizations where id = \(organizationID)::uuid for update")
+        return try db.query(
             """
             select count(*) as n from orgplane.organization_invites
             where organization_id = \(organizationID)::uuid and accepted_at is null and revoked_at is null and expires_at > now()
