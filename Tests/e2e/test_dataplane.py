@@ -484,3 +484,13 @@ def test_a_client_sent_path_prefix_cannot_move_the_decision_to_another_bank(owne
         "Authorization": f"Bearer {key}", "X-Orgplane-Path-Prefix": f"/protected/v1/default/banks/{b}/memories"})
     assert status == 403
     assert seen(upstream, b) == []
+
+
+def test_a_raw_fragment_cannot_swap_the_bank_nginx_forwards(owner, upstream):
+    """nginx forwards `/banks/victim#/../mine` as `/banks/victim`: /_authz must not decide on `mine`."""
+    victim, mine = fresh("victim"), fresh("mine")
+    key = create_key(owner, ["dataplane:read", "dataplane:write"], resources=[mine])["key"]
+    status, _ = raw_request("DELETE", f"/protected/v1/default/banks/{victim}#/../{mine}", {"Authorization": f"Bearer {key}"})
+    assert status in (400, 403), status
+    assert seen(upstream, victim) == []
+    assert raw_request("DELETE", f"/protected/v1/default/banks/{mine}", {"Authorization": f"Bearer {key}"})[0] == 200
