@@ -185,6 +185,78 @@ struct AuthzTests {
         }
     }
 
+    @Test("a key limited to bank-a reaches bank-a's documents whatever their {document_id:path} holds", arguments: [
+        ("GET", "/v1/default/banks/bank-a/documents/a/b/c", "get_document"),
+        ("GET", "/v1/default/banks/bank-a/documents/a%2Fb%2Fc", "get_document"),
+        ("GET", "/v1/default/banks/bank-a/documents/banks/bank-b", "get_document"),
+        ("GET", "/v1/default/banks/bank-a/documents/a/b/c/chunks", "list_document_chunks"),
+        ("GET", "/v1/default/banks/bank-a/documents/a/b/CHUNKS", "get_document"),
+        ("GET", "/v1/default/banks/bank-a/documents/x/../y/history", "get_document_history"),
+        ("PATCH", "/v1/default/banks/bank-a/documents/a/b", "update_document"),
+        ("DELETE", "/v1/default/banks/bank-a/documents/a/b/chunks", "delete_document"),
+        ("POST", "/v1/default/banks/bank-a/documents/a%2Fb/reprocess", "reprocess_document"),
+    ])
+    func documentTails(method: String, uri: String, operation: String) throws {
+        let ann = try Person.signUp("Ann")
+        let key = Client(key: try ann.createAPIKey(["dataplane:read", "dataplane:write"], resources: ["bank-a"]).key)
+        let response = key.authz(method, uri)
+        #expect(response.status == 204, "\(method) \(uri): \(response.errorCode ?? "")")
+        #expect(response.header("X-Orgplane-Resource") == "bank-a")
+        #expect(response.header("X-Orgplane-Operation") == operation)
+    }
+
+    @Test("no document id, chunk id or file key climbs into another bank, and none names the key's own bank", arguments: [
+        ("GET", "/v1/default/banks/bank-a/documents/../../bank-b/documents/x"),
+        ("GET", "/v1/default/banks/bank-a/documents/x/../../../bank-b/documents/x"),
+        ("GET", "/v1/default/banks/bank-a/documents/%2e%2e/%2e%2e/bank-b/documents/x"),
+        ("GET", "/v1/default/banks/bank-a/documents/x%2F..%2F..%2F..%2Fbank-b%2Fdocuments%2Fx"),
+        ("GET", "/v1/default/banks/bank-a%2F..%2Fbank-b/documents/a/b"),
+        ("DELETE", "/v1/default/banks/bank-a/documents/..%2F..%2Fbank-b%2Fdocuments%2Fa"),
+        ("GET", "/v1/default/banks/bank-b/documents/bank-a/chunks"),
+        ("GET", "/v1/default/banks/bank-b/documents/banks/bank-a"),
+        ("GET", "/v1/default/banks/bank-a/documents/..;/..;/bank-b/documents/x"),
+        ("GET", "/v1/default/banks/bank-a/documents/a%00/b"),
+        ("GET", "/v1/default/chunks/banks/bank-a"),
+        ("GET", "/v1/default/chunks/bank-a/c-1"),
+        ("GET", "/v1/default/files/download/banks/bank-a/export.zip"),
+        ("GET", "/v1/default/files/download/tenants/t/banks/bank-a/export.zip"),
+    ])
+    func tailTricks(method: String, uri: String) throws {
+        let ann = try Person.signUp("Ann")
+        let key = Client(key: try ann.createAPIKey(["dataplane:read", "dataplane:write"], resources: ["bank-a"]).key)
+        let response = key.authz(method, uri)
+        #expect(response.status == 403, "\(method) \(uri)")
+        #expect(["resource_forbidden", "invalid_path"].contains(response.errorCode ?? ""), "\(uri): \(response.errorCode ?? "none")")
+    }
+
+    @Test("clone and transfer import create a bank named in the query: never for a resource-limited key, even on its own bank")
+    func crossResource() throws {
+        let ann = try Person.signUp("Ann")
+        let limited = Client(key: try ann.createAPIKey(["dataplane:read", "dataplane:write"], resources: ["bank-a"]).key)
+        let unlimited = Client(key: try ann.createAPIKey(["dataplane:write"]).key)
+        for uri in ["/v1/default/banks/bank-a/clone?target_bank_id=bank-z", "/v1/default/banks/bank-a/transfer/import"] {
+            #expect(limited.authz("POST", uri).errorCode == "resource_forbidden", "\(uri)")
+            let allowed = unlimited.authz("POST", uri)
+            #expect(allowed.status == 204, "\(uri)")
+            #expect(allowed.header("X-Orgplane-Resource") == "bank-a")
+        }
+        // The rest of bank-a's transfer operations stay in bank-a.
+        #expect(limited.authz("POST", "/v1/default/banks/bank-a/transfer/export").status == 204)
+        #expect(limited.authz("POST", "/v1/default/banks/bank-a/document-transfer").status == 204)
+    }
+
+    @Test("an op: scope covers its own operation only: a tail's literal suffix is compared byte for byte, as Hindsight routes")
+    func tailOperationScopes() throws {
+        let ann = try Person.signUp("Ann")
+        let chunks = Client(key: try ann.createAPIKey(["op:list_document_chunks"], resources: ["bank-a"]).key)
+        #expect(chunks.authz("GET", "/v1/default/banks/bank-a/documents/a/b/chunks").status == 204)
+        for uri in ["/v1/default/banks/bank-a/documents/a/b", "/v1/default/banks/bank-a/documents/a/Chunks",
+                    "/v1/default/banks/bank-a/documents/a/b/history", "/v1/default/banks/bank-a/documents/a/chunks/x"] {
+            #expect(chunks.authz("GET", uri).errorCode == "operation_forbidden", "\(uri)")
+        }
+        #expect(chunks.authz("DELETE", "/v1/default/banks/bank-a/documents/a/b/chunks").errorCode == "operation_forbidden")
+    }
+
     @Test("no credential or a bad one is 401; a foreign X-Org-Id is 403; no selected organization is 403 organization_required")
     func refusals() throws {
         #expect(Client().authz("GET", "/v1/default/banks").status == 401)

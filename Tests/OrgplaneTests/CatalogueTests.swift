@@ -55,6 +55,14 @@ struct CatalogueValidationTests {
         (#"{"operations": [{"name": "a", "method": "GET", "path": "/banks/x{id}", "class": "read"}]}"#, "neither plain text nor a whole {name}"),
         (#"{"operations": [{"name": "a", "method": "GET", "path": "/banks/%2F/x", "class": "read"}]}"#, "neither plain text nor a whole {name}"),
         (#"{"operations": [{"name": "a", "method": "GET", "path": "/banks/../x", "class": "read"}]}"#, "neither plain text nor a whole {name}"),
+        (#"{"operations": [{"name": "a", "method": "GET", "path": "/banks/{id:int}", "class": "read"}]}"#, "neither plain text nor a whole {name}"),
+        (#"{"operations": [{"name": "a", "method": "GET", "path": "/banks/{a-b}", "class": "read"}]}"#, "neither plain text nor a whole {name}"),
+        (#"{"operations": [{"name": "a", "method": "GET", "path": "/banks/{:path}", "class": "read"}]}"#, "neither plain text nor a whole {name}"),
+        (#"{"operations": [{"name": "a", "method": "GET", "path": "/banks/{resource:path}", "class": "read"}]}"#, "{resource} is exactly one segment"),
+        (#"{"operations": [{"name": "a", "method": "GET", "path": "/banks/{resource}/d/{x:path}/e/{y:path}", "class": "read"}]}"#, "more than one {name:path}"),
+        (#"{"operations": [{"name": "a", "method": "GET", "path": "/banks/{resource}/d/{x:path}/{y}", "class": "read"}]}"#, "only plain segments may follow {x:path}"),
+        (#"{"operations": [{"name": "a", "method": "GET", "path": "/d/{x:path}/{resource}", "class": "read"}]}"#, "only plain segments may follow {x:path}"),
+        (#"{"operations": [{"name": "a", "method": "GET", "path": "/a", "class": "read", "cross_resource": "yes"}]}"#, "needs cross_resource true or false"),
     ])
     func refused(text: String, reason: String) throws {
         let message = try #require(refusal(text), "accepted: \(text)")
@@ -79,14 +87,36 @@ struct CatalogueValidationTests {
         #expect(duplicate?.contains("operation b can never match: a, listed before it") == true, "\(duplicate ?? "accepted")")
         let shadowed = refusal(#"""
             {"operations": [{"name": "get_memory", "method": "GET", "path": "/banks/{resource}/memories/{memory_id}", "class": "read"},
-                            {"name": "list_memories", "method": "GET", "path": "/BANKS/{resource}/memories/list", "class": "read"}]}
+                            {"name": "list_memories", "method": "GET", "path": "/banks/{resource}/memories/list", "class": "read"}]}
             """#)
         #expect(shadowed?.contains("operation list_memories can never match: get_memory") == true, "\(shadowed ?? "accepted")")
+        // A tail takes every longer path too: /chunks after the bare tail would be the document's.
+        let swallowed = refusal(#"""
+            {"operations": [{"name": "get_document", "method": "GET", "path": "/banks/{resource}/documents/{document_id:path}", "class": "read"},
+                            {"name": "list_chunks", "method": "GET", "path": "/banks/{resource}/documents/{document_id:path}/chunks", "class": "read"},
+                            {"name": "one_segment", "method": "GET", "path": "/banks/{resource}/documents/{document_id}", "class": "read"},
+                            {"name": "three_segments", "method": "GET", "path": "/banks/{resource}/documents/a/b/c", "class": "read"}]}
+            """#)
+        #expect(swallowed?.contains("operation list_chunks can never match: get_document") == true, "\(swallowed ?? "accepted")")
+        for later in [#"{"name": "x", "method": "GET", "path": "/banks/{resource}/documents/{document_id}", "class": "read"}"#,
+                      #"{"name": "x", "method": "GET", "path": "/banks/{resource}/documents/a/b/c", "class": "read"}"#,
+                      #"{"name": "x", "method": "GET", "path": "/banks/{resource}/documents/{id:path}/x/y", "class": "read"}"#] {
+            let message = refusal(#"{"operations": [{"name": "get_document", "method": "GET", "path": "/banks/{resource}/documents/{document_id:path}", "class": "read"}, "# + later + "]}")
+            #expect(message?.contains("operation x can never match: get_document") == true, "\(later): \(message ?? "accepted")")
+        }
         // The other way round both are reachable, and so are the same paths with other methods.
         _ = try catalogue([
             ("list_memories", "GET", "/banks/{resource}/memories/list", "read"),
             ("get_memory", "GET", "/banks/{resource}/memories/{memory_id}", "read"),
             ("update_memory", "PATCH", "/banks/{resource}/memories/{memory_id}", "write"),
+            ("list_chunks", "GET", "/banks/{resource}/documents/{document_id:path}/chunks", "read"),
+            ("get_document", "GET", "/banks/{resource}/documents/{document_id:path}", "read"),
+            ("delete_document", "DELETE", "/banks/{resource}/documents/{document_id:path}", "write"),
+        ])
+        // Literals are bytes: another case is another path, as in Hindsight's router.
+        _ = try catalogue([
+            ("get_memory", "GET", "/banks/{resource}/memories/{memory_id}", "read"),
+            ("list_memories", "GET", "/BANKS/{resource}/memories/list", "read"),
         ])
     }
 
@@ -121,6 +151,10 @@ struct CatalogueMatchingTests {
         ("list_memory_units", "GET", "/v1/default/banks/{resource}/memories/list", "read"),
         ("get_memory_unit", "GET", "/v1/default/banks/{resource}/memories/{memory_id}", "read"),
         ("get_chunk", "GET", "/v1/default/chunks/{chunk_id}", "read"),
+        ("list_document_chunks", "GET", "/v1/default/banks/{resource}/documents/{document_id:path}/chunks", "read"),
+        ("get_document", "GET", "/v1/default/banks/{resource}/documents/{document_id:path}", "read"),
+        ("delete_document", "DELETE", "/v1/default/banks/{resource}/documents/{document_id:path}", "write"),
+        ("download_file", "GET", "/v1/default/files/download/{key:path}", "read"),
     ])
 
     @Test("method and template give the operation and its resource", arguments: [
@@ -132,7 +166,17 @@ struct CatalogueMatchingTests {
         ("GET", "v1/default/banks/bank-b/memories/m-1", "get_memory_unit", "bank-b"),
         ("HEAD", "v1/default/banks/bank-b/memories/m-1", "get_memory_unit", "bank-b"),
         ("GET", "v1/default/chunks/c-1", "get_chunk", nil),
-        ("GET", "V1/Default/BANKS/Bank-A/MEMORIES/LIST", "list_memory_units", "Bank-A"),
+        ("GET", "v1/default/banks/Bank-A/memories/list", "list_memory_units", "Bank-A"),
+        ("GET", "v1/default/banks/bank-a/documents/d-1", "get_document", "bank-a"),
+        ("GET", "v1/default/banks/bank-a/documents/a/b/c", "get_document", "bank-a"),
+        ("GET", "v1/default/banks/bank-a/documents/a/b/c/chunks", "list_document_chunks", "bank-a"),
+        ("GET", "v1/default/banks/bank-a/documents/chunks", "get_document", "bank-a"),
+        ("GET", "v1/default/banks/bank-a/documents/chunks/chunks", "list_document_chunks", "bank-a"),
+        ("GET", "v1/default/banks/bank-a/documents/a/CHUNKS", "get_document", "bank-a"),
+        ("GET", "v1/default/banks/bank-a/documents/banks/bank-b", "get_document", "bank-a"),
+        ("HEAD", "v1/default/banks/bank-a/documents/a/b/chunks", "list_document_chunks", "bank-a"),
+        ("DELETE", "v1/default/banks/bank-a/documents/a/b/chunks", "delete_document", "bank-a"),
+        ("GET", "v1/default/files/download/banks/bank-a/x.zip", "download_file", nil),
     ] as [(String, String, String, String?)])
     func matches(method: String, path: String, name: String, resource: String?) throws {
         let matched = try #require(Self.sample.match(method: method, segments: path.split(separator: "/").map(String.init)))
@@ -148,6 +192,15 @@ struct CatalogueMatchingTests {
         ("HEAD", "v1/default/banks/bank-a"),
         ("GET", "v2/default/banks"),
         ("GET", ""),
+        // Literal segments are compared byte for byte, as Hindsight's router does.
+        ("GET", "V1/Default/BANKS/Bank-A/MEMORIES/LIST"),
+        ("GET", "v1/default/banks/bank-a/Memories/list"),
+        // A tail is at least one segment; the literals before it must be there.
+        ("GET", "v1/default/banks/bank-a/documents"),
+        ("DELETE", "v1/default/banks/bank-a/documents"),
+        ("GET", "v1/default/banks/bank-a/docs/a/b"),
+        ("GET", "v1/default/files/download"),
+        ("POST", "v1/default/banks/bank-a/documents/a/b"),
     ])
     func noMatch(method: String, path: String) {
         #expect(Self.sample.match(method: method, segments: path.split(separator: "/").map(String.init)) == nil)
@@ -160,7 +213,7 @@ struct HindsightCatalogueTests {
 
     @Test("dataplane/hindsight.json loads, and the service built by the factory uses it")
     func loads() {
-        #expect(Self.shipped.operations.count >= 60)
+        #expect(Self.shipped.operations.count == 97)
         #expect(TestApp.services.catalogue.operations.count == Self.shipped.operations.count)
         #expect(Set(Self.shipped.operations.map(\.name)).count == Self.shipped.operations.count)
     }
@@ -186,6 +239,31 @@ struct HindsightCatalogueTests {
         ("list_directives", "GET", "/v1/default/banks/{resource}/directives", .read),
         ("list_operations", "GET", "/v1/default/banks/{resource}/operations", .read),
         ("create_webhook", "POST", "/v1/default/banks/{resource}/webhooks", .write),
+        ("get_document", "GET", "/v1/default/banks/{resource}/documents/{document_id:path}", .read),
+        ("get_document_history", "GET", "/v1/default/banks/{resource}/documents/{document_id:path}/history", .read),
+        ("reprocess_document", "POST", "/v1/default/banks/{resource}/documents/{document_id:path}/reprocess", .write),
+        ("get_chunk", "GET", "/v1/default/chunks/{chunk_id:path}", .read),
+        ("download_file", "GET", "/v1/default/files/download/{key:path}", .read),
+        ("list_bank_aliases", "GET", "/v1/default/banks/{resource}/aliases", .read),
+        ("create_bank_alias", "POST", "/v1/default/banks/{resource}/aliases", .write),
+        ("set_bank_alias_primary", "PATCH", "/v1/default/banks/{resource}/aliases/{alias}", .write),
+        ("delete_bank_alias", "DELETE", "/v1/default/banks/{resource}/aliases/{alias}", .write),
+        ("get_knowledge_base_tree", "GET", "/v1/default/banks/{resource}/knowledge-base/tree", .read),
+        ("search_knowledge_base", "GET", "/v1/default/banks/{resource}/knowledge-base/search", .read),
+        ("create_knowledge_page", "POST", "/v1/default/banks/{resource}/knowledge-base/pages", .write),
+        ("update_knowledge_node", "PATCH", "/v1/default/banks/{resource}/knowledge-base/nodes/{node_id}", .write),
+        ("delete_knowledge_node", "DELETE", "/v1/default/banks/{resource}/knowledge-base/nodes/{node_id}", .write),
+        ("clone_bank", "POST", "/v1/default/banks/{resource}/clone", .write),
+        ("export_bank_transfer", "POST", "/v1/default/banks/{resource}/transfer/export", .read),
+        ("import_bank_transfer", "POST", "/v1/default/banks/{resource}/transfer/import", .write),
+        ("export_documents", "POST", "/v1/default/banks/{resource}/document-transfer/export", .read),
+        ("import_documents", "POST", "/v1/default/banks/{resource}/document-transfer", .write),
+        ("preview_prompt", "POST", "/v1/default/banks/{resource}/prompts/preview", .read),
+        ("preview_consolidation_strategies", "POST", "/v1/default/banks/{resource}/consolidation-strategies/preview", .read),
+        ("dry_run_refresh_mental_model", "POST", "/v1/default/banks/{resource}/mental-models/{mental_model_id}/dry-run-refresh", .read),
+        ("delete_operation", "DELETE", "/v1/default/banks/{resource}/operations/{operation_id}/delete", .write),
+        ("get_audit_log", "GET", "/v1/default/banks/{resource}/audit-logs/{log_id}", .read),
+        ("get_version", "GET", "/v1/version", .read),
     ])
     func core(name: String, method: String, path: String, kind: OperationCatalogue.Kind) throws {
         let operation = try #require(Self.shipped.operation(named: name))
@@ -196,7 +274,7 @@ struct HindsightCatalogueTests {
 
     @Test("every bank operation names its bank as the resource; the others have none")
     func resources() {
-        let bankless: Set = ["list_banks", "get_chunk", "get_bank_template_schema"]
+        let bankless: Set = ["list_banks", "get_chunk", "get_bank_template_schema", "download_file", "get_version"]
         for operation in Self.shipped.operations {
             if bankless.contains(operation.name) {
                 #expect(operation.resourceIndex == nil, "\(operation.name)")
@@ -205,6 +283,21 @@ struct HindsightCatalogueTests {
                 #expect(operation.resourceIndex == 3, "\(operation.name)")
             }
         }
+    }
+
+    @Test("only the operations Hindsight declares with {name:path} have a tail, always after the bank")
+    func tails() {
+        let tails = Self.shipped.operations.filter { $0.tailIndex != nil }.map(\.name).sorted()
+        #expect(tails == ["delete_document", "download_file", "get_chunk", "get_document", "get_document_history",
+                          "list_document_chunks", "reprocess_document", "update_document"])
+        for operation in Self.shipped.operations {
+            if let tail = operation.tailIndex, let resource = operation.resourceIndex { #expect(resource < tail, "\(operation.name)") }
+        }
+    }
+
+    @Test("only clone and transfer import can create a bank the path does not name")
+    func crossResource() {
+        #expect(Self.shipped.operations.filter(\.crossResource).map(\.name).sorted() == ["clone_bank", "import_bank_transfer"])
     }
 
     @Test("literal routes win over templated ones next to them")
@@ -218,6 +311,15 @@ struct HindsightCatalogueTests {
         #expect(name("GET", "v1/default/banks/b/entities/e1") == "get_entity")
         #expect(name("GET", "v1/default/banks/b/observations/scopes") == "list_observation_scopes")
         #expect(name("GET", "v1/default/banks/b/stats/memories-timeseries") == "get_memories_timeseries")
+        #expect(name("GET", "v1/default/banks/b/audit-logs/stats") == "audit_log_stats")
+        #expect(name("GET", "v1/default/banks/b/audit-logs/l1") == "get_audit_log")
+        #expect(name("GET", "v1/default/banks/b/documents/a/b/chunks") == "list_document_chunks")
+        #expect(name("GET", "v1/default/banks/b/documents/a/b/history") == "get_document_history")
+        #expect(name("GET", "v1/default/banks/b/documents/a/b/reprocess") == "get_document")
+        #expect(name("POST", "v1/default/banks/b/documents/a/b/reprocess") == "reprocess_document")
+        #expect(name("GET", "v1/default/banks/b/document-transfer") == "export_documents_sync_removed")
+        #expect(name("DELETE", "v1/default/banks/b/operations/o1/delete") == "delete_operation")
+        #expect(name("DELETE", "v1/default/banks/b/operations/o1") == "cancel_operation")
     }
 }
 

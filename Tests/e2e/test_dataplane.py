@@ -436,7 +436,10 @@ def banks_addressed(target: str) -> set[str]:
     return banks
 
 
-@pytest.mark.parametrize("method, tail", [("GET", "memories/list"), ("POST", "memories/recall")])
+@pytest.mark.parametrize("method, tail", [
+    ("GET", "memories/list"), ("POST", "memories/recall"),
+    ("GET", "documents/x/y/chunks"), ("GET", "documents/x%2Fy/history"),
+])
 def test_path_tricks_through_nginx_never_reach_another_bank(owner, upstream, method, tail):
     a, b = fresh("bank-a"), fresh("bank-b")
     key = create_key(owner, ["dataplane:read"], resources=[a])["key"]
@@ -494,3 +497,47 @@ def test_a_raw_fragment_cannot_swap_the_bank_nginx_forwards(owner, upstream):
     assert status in (400, 403), status
     assert seen(upstream, victim) == []
     assert raw_request("DELETE", f"/protected/v1/default/banks/{mine}", {"Authorization": f"Bearer {key}"})[0] == 200
+
+
+# --------------------------------------------------------------------------- {name:path} operations
+
+
+def test_a_document_id_with_slashes_reaches_its_own_bank_byte_for_byte(owner, key_client, upstream):
+    """Hindsight declares documents/{document_id:path}: the id may hold `/`. A key limited to
+    bank a reaches a's document `notes/2024/café x` and its chunks, and the upstream receives
+    exactly the checked path, query and body; the same id never reaches another bank."""
+    a, b = fresh("bank-a"), fresh("bank-b")
+    key = create_key(owner, ["dataplane:read", "dataplane:write"], resources=[a])
+    client = key_client(key)
+    headers = {"Authorization": f"Bearer {key['key']}", "Content-Type": "application/json"}
+
+    status, answer = raw_request("GET", f"/api/dataplane/v1/default/banks/{a}/documents/notes/2024/caf%C3%A9%20x/chunks?limit=5&q=a%2Fb",
+                                 headers)
+    assert status == 200, answer
+    status, answer = raw_request("GET", f"/api/dataplane/v1/default/banks/{a}/documents/notes%2F2024%2Fcaf%C3%A9%20x", headers)
+    assert status == 200, answer
+    body = '{"tags": ["café", "a/b"], "n": 1}'.encode()
+    r = client.request("PATCH", f"/api/dataplane/v1/default/banks/{a}/documents/notes/2024/caf%C3%A9%20x", data=body,
+                       headers={"Content-Type": "application/json"})
+    assert r.status_code == 200 and r.headers["X-Orgplane-Operation"] == "update_document", r.text
+    status, answer = raw_request("GET", f"/protected/v1/default/banks/{a}/documents/notes/2024/caf%C3%A9%20x/history", headers)
+    assert status == 200, answer
+
+    chunks, document, patched, history = seen(upstream, a)
+    assert chunks["method"] == "GET"
+    assert chunks["target"] == f"/v1/default/banks/{a}/documents/notes/2024/caf%C3%A9%20x/chunks?limit=5&q=a%2Fb"
+    assert document["target"] == f"/v1/default/banks/{a}/documents/notes/2024/caf%C3%A9%20x"
+    assert patched["method"] == "PATCH" and patched["body_bytes"] == body
+    assert patched["target"] == f"/v1/default/banks/{a}/documents/notes/2024/caf%C3%A9%20x"
+    assert history["target"] == f"/v1/default/banks/{a}/documents/notes/2024/caf%C3%A9%20x/history"
+    assert history["headers"]["x-orgplane-operation"] == "get_document_history"
+    assert history["headers"]["x-orgplane-resource"] == a
+
+    # Through the id, never into bank b: the gateway refuses, nothing is forwarded.
+    for target in (f"/api/dataplane/v1/default/banks/{a}/documents/x/../../{b}/documents/y",
+                   f"/api/dataplane/v1/default/banks/{a}/documents/x%2F..%2F..%2F..%2F{b}%2Fdocuments%2Fy",
+                   f"/api/dataplane/v1/default/banks/{a}/documents/%2e%2e/%2e%2e/{b}/documents/y/chunks",
+                   f"/protected/v1/default/banks/{a}/documents/x/../../{b}/documents/y"):
+        status, answer = raw_request("GET", target, headers)
+        assert status in (400, 403), f"{target}: {status} {answer[:200]!r}"
+    assert seen(upstream, b) == []

@@ -20,9 +20,12 @@ enum DataplanePolicy {
         let role = organization.role
         let matched = catalogue.match(method: method, segments: segments)
         let kind = matched?.operation.kind ?? (Request.isSafe(method) ? .read : .write)
-        let resource = matched != nil && matched!.operation.resourceIndex != nil
-            ? matched!.resource
-            : fallbackResource(segments, marker: resourceSegment)
+        // Never looked for inside a `{name:path}` tail: what that holds is the operation's argument.
+        let resource = matched.map { matched in
+            matched.operation.resourceIndex != nil
+                ? matched.resource
+                : fallbackResource(Array(segments.prefix(matched.operation.tailIndex ?? segments.count)), marker: resourceSegment)
+        } ?? fallbackResource(segments, marker: resourceSegment)
         let denied = APIError(403, "operation_forbidden", "You are not allowed to do this operation.")
 
         guard Policy.allows(role, kind == .read ? .dataplaneRead : .dataplaneWrite) else { throw denied }
@@ -31,6 +34,10 @@ enum DataplanePolicy {
             let general: Scope = kind == .read ? .dataplaneRead : .dataplaneWrite
             let specific = matched.map { Scope.operation($0.operation.name) }
             guard key.scopes.contains(general) || (specific.map { key.scopes.contains($0) } ?? false) else { throw denied }
+            // It can write a resource its path does not name (clone, restore): unlimited keys only.
+            guard key.resources.isEmpty || matched?.operation.crossResource != true else {
+                throw APIError(403, "resource_forbidden", "This API key may not reach this resource.")
+            }
             if !key.resources.isEmpty {
                 guard let resource, key.resources.contains(resource) else {
                     throw APIError(403, "resource_forbidden", "This API key may not reach this resource.")

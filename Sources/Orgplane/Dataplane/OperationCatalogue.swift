@@ -8,6 +8,10 @@ import HTTP
 /// {"operations": [{"name": "recall", "method": "POST",
 ///   "path": "/v1/default/banks/{resource}/memories/recall", "class": "read"}]}
 /// ```
+/// A template segment is plain text (compared byte for byte), `{name}` (any one segment) or
+/// `{name:path}` (one or more segments, as Starlette's `:path`; at most one per template, only
+/// plain text after it, never the `{resource}`). `"cross_resource": true` marks an operation
+/// that can write a resource other than its `{resource}` (one named in the query or body).
 public struct OperationCatalogue: Sendable {
     public enum Kind: String, Sendable { case read, write }
 
@@ -18,48 +22,87 @@ public struct OperationCatalogue: Sendable {
         public let kind: Kind
         /// The index of `{resource}` in `segments`, if the template has one.
         public let resourceIndex: Int?
+        /// The index of the `{name:path}` segment, if the template has one.
+        public let tailIndex: Int?
+        /// Whether the operation can reach a resource its path does not name: never for a resource-limited key.
+        public let crossResource: Bool
+
+        public init(name: String, method: String, segments: [String], kind: Kind,
+                    resourceIndex: Int? = nil, tailIndex: Int? = nil, crossResource: Bool = false) {
+            self.name = name
+            self.method = method
+            self.segments = segments
+            self.kind = kind
+            self.resourceIndex = resourceIndex
+            self.tailIndex = tailIndex
+            self.crossResource = crossResource
+            pattern = segments.map { OperationCatalogue.placeholder($0) == nil ? Array($0.utf8) : nil }
+        }
+
+        /// Each template segment's bytes, nil for a placeholder.
+        fileprivate let pattern: [[UInt8]?]
+
+        /// Whether a request of these normalised segments is this operation (literals compared as bytes).
+        fileprivate func matches(_ request: [String]) -> Bool {
+            let count = request.count
+            if let tail = tailIndex {
+                guard count >= pattern.count else { return false }
+                // A literal after the tail is matched from the end: the tail takes the rest.
+                let shift = count - pattern.count
+                for (index, literal) in pattern.enumerated() {
+                    guard let literal, index != tail else { continue }
+                    guard request[index < tail ? index : index + shift].utf8.elementsEqual(literal) else { return false }
+                }
+                return true
+            }
+            guard count == pattern.count else { return false }
+            for (index, literal) in pattern.enumerated() {
+                guard let literal else { continue }
+                guard request[index].utf8.elementsEqual(literal) else { return false }
+            }
+            return true
+        }
+
+        /// The template laid over a request of `count` segments (nil = any segment), or nil if it cannot match one.
+        private func pattern(count: Int) -> [[UInt8]?]? {
+            guard let tail = tailIndex else { return count == pattern.count ? pattern : nil }
+            guard count >= pattern.count else { return nil }
+            return Array(pattern[..<tail]) + Array(repeating: nil, count: count - pattern.count + 1) + Array(pattern[(tail + 1)...])
+        }
 
         /// Whether `other` matches every request this operation matches.
         func isCovered(by other: Operation) -> Bool {
-            guard other.method == method, other.segments.count == segments.count else { return false }
-            return zip(other.segments, segments).allSatisfy { theirs, ours in
-                OperationCatalogue.isPlaceholder(theirs)
-                    || (!OperationCatalogue.isPlaceholder(ours) && theirs.caseInsensitiveCompare(ours) == .orderedSame)
+            guard other.method == method else { return false }
+            // Beyond both templates' lengths together, longer requests only add tail segments on both sides.
+            let lengths = tailIndex == nil ? segments.count...segments.count : segments.count...(segments.count + other.segments.count + 1)
+            return lengths.allSatisfy { count in
+                guard let ours = pattern(count: count), let theirs = other.pattern(count: count) else { return false }
+                return zip(theirs, ours).allSatisfy { theirs, ours in theirs == nil || theirs == ours }
             }
         }
     }
 
     public let operations: [Operation]
     private let byName: [String: Operation]
-    /// Operations by method and segment count, each with its literal segments lower-cased
-    /// (nil for a placeholder): matching runs on every dataplane request.
-    private let index: [String: [(operation: Operation, literals: [String?])]]
+    /// Operations by method, in catalogue order: matching runs on every dataplane request.
+    private let byMethod: [String: [Operation]]
 
     public init(operations: [Operation]) {
         self.operations = operations
         byName = Dictionary(operations.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        var index: [String: [(operation: Operation, literals: [String?])]] = [:]
-        for operation in operations {
-            let literals = operation.segments.map { Self.isPlaceholder($0) ? nil : $0.lowercased() }
-            index["\(operation.method) \(operation.segments.count)", default: []].append((operation, literals))
-        }
-        self.index = index
+        byMethod = Dictionary(grouping: operations, by: \.method)
     }
 
     public func operation(named name: String) -> Operation? { byName[name] }
 
-    /// The first operation whose method and template match the normalised path segments.
+    /// The first operation whose method and template match the normalised path segments (HEAD:
+    /// the HEAD entries, then the GET ones). The resource is the request's `{resource}` segment.
     public func match(method: String, segments: [String]) -> (operation: Operation, resource: String?)? {
-        let candidates = index["\(method) \(segments.count)"] ?? (method == "HEAD" ? index["GET \(segments.count)"] : nil) ?? []
-        guard !candidates.isEmpty else { return nil }
-        let lowered = segments.map { $0.lowercased() }
-        for candidate in candidates {
-            var matched = true
-            for (literal, segment) in zip(candidate.literals, lowered) where literal != nil && literal != segment {
-                matched = false
-                break
+        let lists = method == "HEAD" ? [byMethod["HEAD"], byMethod["GET"]] : [byMethod[method]]
+        for list in lists {
+            if let operation = list?.first(where: { $0.matches(segments) }) {
+                return (operation, operation.resourceIndex.map { segments[$0] })
             }
-            if matched { return (candidate.operation, candidate.operation.resourceIndex.map { segments[$0] }) }
         }
         return nil
     }
@@ -85,13 +128,29 @@ public struct OperationCatalogue: Sendable {
             guard let kind = entry["class"]?.stringValue.flatMap(Kind.init(rawValue:)) else {
                 throw CatalogueError("operation \(name) needs class read or write")
             }
-            let segments = path.split(separator: "/").map(String.init)
-            guard segments.allSatisfy({ isPlaceholder($0) || !($0.contains("{") || $0.contains("}") || $0.contains("%") || $0 == "." || $0 == "..") }) else {
-                throw CatalogueError("operation \(name) has a path segment that is neither plain text nor a whole {name}")
+            var crossResource = false
+            if let flag = entry["cross_resource"] {
+                guard let value = flag.boolValue else { throw CatalogueError("operation \(name) needs cross_resource true or false") }
+                crossResource = value
             }
-            let resourceIndices = segments.indices.filter { segments[$0] == "{resource}" }
+            let segments = path.split(separator: "/").map(String.init)
+            guard segments.allSatisfy({ placeholder($0) != nil || !($0.contains("{") || $0.contains("}") || $0.contains("%") || $0 == "." || $0 == "..") }) else {
+                throw CatalogueError("operation \(name) has a path segment that is neither plain text nor a whole {name} or {name:path}")
+            }
+            let resourceIndices = segments.indices.filter { placeholder(segments[$0])?.name == "resource" }
             guard resourceIndices.count <= 1 else { throw CatalogueError("operation \(name) has more than one {resource}") }
-            let operation = Operation(name: name, method: method, segments: segments, kind: kind, resourceIndex: resourceIndices.first)
+            let tails = segments.indices.filter { placeholder(segments[$0])?.tail == true }
+            guard tails.count <= 1 else { throw CatalogueError("operation \(name) has more than one {name:path}") }
+            if let tail = tails.first {
+                guard segments[tail] != "{resource:path}" else {
+                    throw CatalogueError("operation \(name): {resource} is exactly one segment, never {resource:path}")
+                }
+                guard segments[(tail + 1)...].allSatisfy({ placeholder($0) == nil }) else {
+                    throw CatalogueError("operation \(name): only plain segments may follow \(segments[tail])")
+                }
+            }
+            let operation = Operation(name: name, method: method, segments: segments, kind: kind,
+                                      resourceIndex: resourceIndices.first, tailIndex: tails.first, crossResource: crossResource)
             // The first match wins: an entry whose every path an earlier one already matches would be dead.
             if let earlier = operations.first(where: operation.isCovered(by:)) {
                 throw CatalogueError("operation \(name) can never match: \(earlier.name), listed before it, matches every path it does")
@@ -101,9 +160,15 @@ public struct OperationCatalogue: Sendable {
         return OperationCatalogue(operations: operations)
     }
 
-    /// `{name}`: a template segment that matches any one path segment.
-    static func isPlaceholder(_ segment: String) -> Bool {
-        segment.count > 2 && segment.hasPrefix("{") && segment.hasSuffix("}")
+    /// A template placeholder: `{name}` (one segment) or `{name:path}` (`tail`: one or more),
+    /// the name of ASCII letters, digits and `_`; nil for anything else.
+    static func placeholder(_ segment: String) -> (name: Substring, tail: Bool)? {
+        guard segment.count > 2, segment.hasPrefix("{"), segment.hasSuffix("}") else { return nil }
+        var inner = segment.dropFirst().dropLast()
+        let tail = inner.hasSuffix(":path")
+        if tail { inner = inner.dropLast(5) }
+        guard !inner.isEmpty, inner.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else { return nil }
+        return (inner, tail)
     }
 
     /// Loads a catalogue file; an empty catalogue when `path` is empty.
