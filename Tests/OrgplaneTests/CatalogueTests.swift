@@ -230,7 +230,7 @@ struct HindsightCatalogueTests {
         ("list_memory_units", "GET", "/v1/default/banks/{resource}/memories/list", .read),
         ("get_memory_unit", "GET", "/v1/default/banks/{resource}/memories/{memory_id}", .read),
         ("list_documents", "GET", "/v1/default/banks/{resource}/documents", .read),
-        ("delete_document", "DELETE", "/v1/default/banks/{resource}/documents/{document_id}", .write),
+        ("delete_document", "DELETE", "/v1/default/banks/{resource}/documents/{document_id:path}", .write),
         ("list_entities", "GET", "/v1/default/banks/{resource}/entities", .read),
         ("get_entity", "GET", "/v1/default/banks/{resource}/entities/{entity_id}", .read),
         ("list_mental_models", "GET", "/v1/default/banks/{resource}/mental-models", .read),

@@ -156,13 +156,16 @@ def order_drift(catalogue: list[Route], package: list[Route]) -> list[str]:
     """Paths on which the gateway's first match is not the route Hindsight dispatches to.
 
     Witnesses: each package route with its placeholders filled by `w`, and by every literal
-    segment of any route (a `:path` tail also by `w/<literal>`), one placeholder at a time.
+    segment of the routes of its method (a `:path` tail also by `w/<literal>`), one
+    placeholder at a time.
     """
-    literals = sorted({p for r in package for p in r.path.strip("/").split("/") if not p.startswith("{")})
     compiled = [(route, _starlette_regex(route.path)) for route in package]
     ours = {route.key: route for route in catalogue}
     problems = []
     for route in package:
+        # Only routes of the same method can compete for a request.
+        literals = sorted({p for r in package if r.method == route.method
+                           for p in r.path.strip("/").split("/") if not p.startswith("{")})
         parts = route.path.strip("/").split("/")
         holes = [i for i, p in enumerate(parts) if p.startswith("{")]
         fillings = [["w" for _ in holes]]

@@ -534,10 +534,10 @@ def test_a_document_id_with_slashes_reaches_its_own_bank_byte_for_byte(owner, ke
     assert history["headers"]["x-orgplane-resource"] == a
 
     # Through the id, never into bank b: the gateway refuses, nothing is forwarded.
-    for target in (f"/api/dataplane/v1/default/banks/{a}/documents/x/../../{b}/documents/y",
+    for target in (f"/api/dataplane/v1/default/banks/{a}/documents/x/../../../{b}/documents/y",
                    f"/api/dataplane/v1/default/banks/{a}/documents/x%2F..%2F..%2F..%2F{b}%2Fdocuments%2Fy",
                    f"/api/dataplane/v1/default/banks/{a}/documents/%2e%2e/%2e%2e/{b}/documents/y/chunks",
-                   f"/protected/v1/default/banks/{a}/documents/x/../../{b}/documents/y"):
+                   f"/protected/v1/default/banks/{a}/documents/x/../../../{b}/documents/y"):
         status, answer = raw_request("GET", target, headers)
         assert status in (400, 403), f"{target}: {status} {answer[:200]!r}"
     assert seen(upstream, b) == []
