@@ -170,6 +170,8 @@ struct CatalogueMatchingTests {
         ("GET", "v1/default/banks/bank-a/documents/d-1", "get_document", "bank-a"),
         ("GET", "v1/default/banks/bank-a/documents/a/b/c", "get_document", "bank-a"),
         ("GET", "v1/default/banks/bank-a/documents/a/b/c/chunks", "list_document_chunks", "bank-a"),
+        ("GET", "v1/default/banks/bank-a/documents/1/2/3/4/5/6/7/8/9/10/11/12", "get_document", "bank-a"),
+        ("HEAD", "v1/default/banks/bank-a/documents/1/2/3/4/5/6/7/8/9/10/11/chunks", "list_document_chunks", "bank-a"),
         ("GET", "v1/default/banks/bank-a/documents/chunks", "get_document", "bank-a"),
         ("GET", "v1/default/banks/bank-a/documents/chunks/chunks", "list_document_chunks", "bank-a"),
         ("GET", "v1/default/banks/bank-a/documents/a/CHUNKS", "get_document", "bank-a"),

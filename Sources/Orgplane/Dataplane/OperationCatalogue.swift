@@ -27,7 +27,7 @@ public struct OperationCatalogue: Sendable {
         /// Whether the operation can reach a resource its path does not name: never for a resource-limited key.
         public let crossResource: Bool
 
-        public init(name: String, method: String, segments: [String], kind: Kind,
+        init(name: String, method: String, segments: [String], kind: Kind,
                     resourceIndex: Int? = nil, tailIndex: Int? = nil, crossResource: Bool = false) {
             self.name = name
             self.method = method
@@ -51,14 +51,14 @@ public struct OperationCatalogue: Sendable {
                 let shift = count - pattern.count
                 for (index, literal) in pattern.enumerated() {
                     guard let literal, index != tail else { continue }
-                    guard request[index < tail ? index : index + shift].utf8.elementsEqual(literal) else { return false }
+                    guard OperationCatalogue.sameBytes(request[index < tail ? index : index + shift], literal) else { return false }
                 }
                 return true
             }
             guard count == pattern.count else { return false }
             for (index, literal) in pattern.enumerated() {
                 guard let literal else { continue }
-                guard request[index].utf8.elementsEqual(literal) else { return false }
+                guard OperationCatalogue.sameBytes(request[index], literal) else { return false }
             }
             return true
         }
@@ -84,13 +84,26 @@ public struct OperationCatalogue: Sendable {
 
     public let operations: [Operation]
     private let byName: [String: Operation]
-    /// Operations by method, in catalogue order: matching runs on every dataplane request.
-    private let byMethod: [String: [Operation]]
+    /// The operations that can match a request of a method and segment count, in catalogue
+    /// order (matching runs on every dataplane request); longer requests than any template:
+    /// the method's tails, in `longer`.
+    private let index: [String: [Operation]]
+    private let longer: [String: [Operation]]
+    private let longest: Int
 
     public init(operations: [Operation]) {
         self.operations = operations
         byName = Dictionary(operations.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        byMethod = Dictionary(grouping: operations, by: \.method)
+        longest = operations.map(\.segments.count).max() ?? 0
+        var index: [String: [Operation]] = [:]
+        for count in 0...longest {
+            for operation in operations
+            where operation.tailIndex == nil ? operation.segments.count == count : operation.segments.count <= count {
+                index["\(operation.method) \(count)", default: []].append(operation)
+            }
+        }
+        self.index = index
+        longer = Dictionary(grouping: operations.filter { $0.tailIndex != nil }, by: \.method)
     }
 
     public func operation(named name: String) -> Operation? { byName[name] }
@@ -98,8 +111,10 @@ public struct OperationCatalogue: Sendable {
     /// The first operation whose method and template match the normalised path segments (HEAD:
     /// the HEAD entries, then the GET ones). The resource is the request's `{resource}` segment.
     public func match(method: String, segments: [String]) -> (operation: Operation, resource: String?)? {
-        let lists = method == "HEAD" ? [byMethod["HEAD"], byMethod["GET"]] : [byMethod[method]]
-        for list in lists {
+        func candidates(_ method: String) -> [Operation]? {
+            segments.count > longest ? longer[method] : index["\(method) \(segments.count)"]
+        }
+        for list in method == "HEAD" ? [candidates("HEAD"), candidates("GET")] : [candidates(method)] {
             if let operation = list?.first(where: { $0.matches(segments) }) {
                 return (operation, operation.resourceIndex.map { segments[$0] })
             }
@@ -169,6 +184,17 @@ public struct OperationCatalogue: Sendable {
         if tail { inner = inner.dropLast(5) }
         guard !inner.isEmpty, inner.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else { return nil }
         return (inner, tail)
+    }
+
+    /// Whether `segment`'s UTF-8 bytes are exactly `bytes` (never Swift's canonical-equivalence `==`).
+    static func sameBytes(_ segment: String, _ bytes: [UInt8]) -> Bool {
+        let utf8 = segment.utf8
+        guard utf8.count == bytes.count else { return false }
+        guard !bytes.isEmpty else { return true }
+        if let equal = utf8.withContiguousStorageIfAvailable({ stored in
+            bytes.withUnsafeBufferPointer { memcmp(stored.baseAddress!, $0.baseAddress!, bytes.count) == 0 }
+        }) { return equal }
+        return utf8.elementsEqual(bytes)
     }
 
     /// Loads a catalogue file; an empty catalogue when `path` is empty.
