@@ -20,6 +20,8 @@ let package = Package(
 
         // Thin wrappers: each owns its C handles in classes that free them.
         .target(name: "HTTP"),
+        // Log lines with write(2): the one writer of the supervisor, the workers and the request log.
+        .target(name: "Log"),
         .target(name: "FastCGI", dependencies: ["CFastCGI", "HTTP"]),
         .target(name: "Postgres", dependencies: ["CLibPQ"]),
         .target(name: "JWT", dependencies: ["CJWT"]),
@@ -27,9 +29,9 @@ let package = Package(
         .target(name: "HTTPClient", dependencies: ["CCurl"]),
 
         // The application: routes, policy, storage. No C imports.
-        .target(name: "Orgplane", dependencies: ["HTTP", "Postgres", "JWT", "Secrets", "HTTPClient"]),
-        .executableTarget(name: "OrgplaneCLI", dependencies: ["Orgplane", "FastCGI", "Postgres"]),
+        .target(name: "Orgplane", dependencies: ["HTTP", "Log", "Postgres", "JWT", "Secrets", "HTTPClient"]),
+        .executableTarget(name: "OrgplaneCLI", dependencies: ["Orgplane", "FastCGI", "Log", "Postgres"]),
 
-        .testTarget(name: "OrgplaneTests", dependencies: ["Orgplane", "HTTP", "Postgres", "JWT", "Secrets", "CJWT"]),
+        .testTarget(name: "OrgplaneTests", dependencies: ["Orgplane", "HTTP", "Log", "Postgres", "JWT", "Secrets", "CJWT"]),
     ]
 )

@@ -22,6 +22,9 @@
 #   user_can_enter USER DIR            can postgres / www-data reach DIR?
 #   fallback_dir NAME                  a /tmp dir for throwaway stacks when they cannot
 #   random_secret FILE                 create FILE (0600) with 48 random bytes, base64, once
+#   checkout_lock FILE                 hold an exclusive lock on FILE (fd 9) while this shell lives
+#   pool_start BIN LOG                 `BIN serve` in the background, output to stdout and LOG
+#                                      (sets POOL_PID); neither it nor its tee holds the lock
 #   SWIFT_BUILD_ARGS                   extra swift build args (ORGPLANE_SCRATCH_PATH)
 #
 # Everything here is idempotent: starting a running cluster or nginx is a no-op, stopping a
@@ -375,6 +378,29 @@ random_secret() {
         ( umask 077; head -c 48 /dev/urandom | base64 -w0 >"$file"; echo >>"$file" )
     fi
     chmod 600 "$file"
+}
+
+# ---------------------------------------------------------------------------------------
+# the lock and the pool
+
+# checkout_lock FILE — take an exclusive lock on FILE on fd 9, held until this shell ends;
+# fails (status 1) when another shell holds it. bash cannot mark fd 9 close-on-exec, so a
+# child that may outlive the shell (the pool, nginx, PostgreSQL) is started with `9>&-`:
+# otherwise it would keep the lock after a hard kill of the shell, and the next run would
+# refuse to start.
+checkout_lock() {
+    exec 9>"$1"
+    flock -n 9
+}
+
+# pool_start BIN LOG — `BIN serve` in the background with its stdout and stderr copied to
+# this shell's stdout and appended to LOG (tee ignores INT/TERM so that the pool's last
+# lines while stopping are still written); sets POOL_PID. Neither the pool nor the tee
+# inherits fd 9 (checkout_lock).
+pool_start() {
+    local bin="$1" logfile="$2"
+    "$bin" serve 9>&- > >(exec 9>&-; trap '' INT TERM; exec tee -a "$logfile") 2>&1 &
+    POOL_PID=$!
 }
 
 # ---------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ public struct FastCGIListener: Sendable {
             if Self.isLive(&address) { throw ListenerError("another process is listening on \(path)") }
             unlink(path)
         }
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw ListenerError("socket(): \(String(cString: strerror(errno)))") }
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
@@ -53,7 +53,7 @@ public struct FastCGIListener: Sendable {
 
     /// Whether a process answers on the socket (a stale file from a dead one does not).
     private static func isLive(_ address: inout sockaddr_un) -> Bool {
-        let probe = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        let probe = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         defer { close(probe) }
         return withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(probe, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
@@ -165,5 +165,17 @@ public enum FastCGIWorker {
                 _ = FCGX_PutStr(chars.baseAddress, Int32(chars.count), request.out)
             }
         }
+    }
+}
+
+/// The child side of the pre-forked pool.
+public enum WorkerProcess {
+    /// Called in a worker process right after `fork()`: the kernel sends `signal` when the
+    /// supervisor (the thread that forked) ends, however it ends. The supervisor may already
+    /// have ended between `fork()` and this call, so the parent is checked afterwards; false
+    /// means it is gone and the worker should not start.
+    public static func followSupervisor(_ supervisor: pid_t, signal: Int32) -> Bool {
+        _ = orgplane_set_parent_death_signal(signal)
+        return getppid() == supervisor
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTP
 import HTTPClient
+import Log
 import Postgres
 
 /// Builds the application: the one factory shared by `orgplane serve` and the tests.
@@ -29,8 +30,8 @@ public final class Worker {
     public let services: Services
     private var connection: Connection?
     private let connections = ConnectionCache()
-    /// Called with one JSON log line per request.
-    public var log: (String) -> Void = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
+    /// Called with one JSON log line per request (standard error unless replaced, e.g. by tests).
+    public var log: (String) -> Void = { line in LogWriter.standardError.write(line) }
 
     init(services: Services) { self.services = services }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Log
 import Orgplane
 import Postgres
 import Secrets
@@ -9,7 +10,7 @@ enum Commands {
     static let version = "0.1.0"
 
     static func fail(_ message: String) -> Int32 {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
+        LogWriter.standardError.write(message)
         return 2
     }
 

@@ -2,6 +2,7 @@ import FastCGI
 import Foundation
 import Glibc
 import HTTP
+import Log
 import Orgplane
 
 /// Set from signal handlers; read by the supervisor and the workers.
@@ -18,6 +19,9 @@ extension Commands {
     /// `orgplane serve`: a supervisor process that pre-forks `WORKER_PROCESSES` children, each
     /// running `WORKER_THREADS` worker threads on the shared socket, and replaces children that die.
     static func serve(_ env: [String: String]) -> Int32 {
+        // First of all: a closed log pipe is an EPIPE for the log writer, never a signal that
+        // ends the pool (inherited by every worker).
+        signal(SIGPIPE, SIG_IGN)
         let config: Configuration
         switch configuration(env) {
         case .success(let value): config = value
@@ -29,17 +33,22 @@ extension Commands {
         do {
             listener = try FastCGIListener(path: config.fcgiSocket, mode: config.fcgiSocketGroup == nil ? 0o666 : 0o660, group: config.fcgiSocketGroup)
         } catch { return fail("serve: \(error)") }
-        signal(SIGPIPE, SIG_IGN)
         installStopHandlers()
         log("serve: listening on \(config.fcgiSocket) with \(config.workerProcesses) processes × \(config.workerThreads) threads")
 
         var children: [pid_t: Date] = [:]
         var recentDeaths: [Date] = []
+        let supervisor = getpid()
         func spawn() {
             let pid = fork()
             if pid == 0 {
-                runChild(listener: listener.fd, services: services, threads: config.workerThreads)
-                exit(0)
+                // Before anything else: the stop signals wait for the child's main thread (see
+                // runChild), and the child ends when the supervisor does. SIGTERM rather than
+                // SIGKILL: the requests in flight finish first, as in a normal stop.
+                blockStopSignals()
+                guard WorkerProcess.followSupervisor(supervisor, signal: SIGTERM) else { _exit(0) }
+                runChild(listener: listener.fd, supervisor: supervisor, services: services, config: config)
+                _exit(0)  // no atexit handlers or stdio flushes of the supervisor's copy
             }
             if pid > 0 { children[pid] = Date() } else { log("serve: fork failed: \(String(cString: strerror(errno)))") }
         }
@@ -79,11 +88,32 @@ extension Commands {
         sigaction(SIGINT, &action, nil)
     }
 
-    /// A child: `threads` workers, each with its own database connection, until stopped.
-    static func runChild(listener fd: Int32, services: Services, threads: Int) {
-        installStopHandlers()
+    /// The signals that stop a child, taken only by its main thread (`sigtimedwait`): worker
+    /// threads block them, so no request's system call is ever interrupted by one.
+    static let stopSignals: sigset_t = {
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGTERM)
+        sigaddset(&set, SIGINT)
+        return set
+    }()
+
+    static func blockStopSignals() {
+        var set = stopSignals
+        pthread_sigmask(SIG_BLOCK, &set, nil)
+    }
+
+    /// A child: `WORKER_THREADS` workers, each with its own database connection, until stopped.
+    ///
+    /// The main thread waits for a stop signal. From a living supervisor (a normal stop) the
+    /// listener is already shut down: the workers finish their requests and end. When the
+    /// supervisor is gone (the parent-death signal, e.g. after `kill -9`), nobody will shut
+    /// the listener down or answer on it: the child shuts it down itself (waking every
+    /// accept, in its orphaned siblings too), lets requests in flight finish for at most the
+    /// dataplane timeout plus 5 s, and ends.
+    static func runChild(listener fd: Int32, supervisor: pid_t, services: Services, config: Configuration) {
         let done = DispatchGroup()
-        for _ in 0..<threads {
+        for _ in 0..<config.workerThreads {
             done.enter()
             let thread = Thread {
                 let responder = WorkerResponder(Application.worker(services: services))
@@ -93,10 +123,30 @@ extension Commands {
             thread.stackSize = 1 << 20
             thread.start()
         }
-        done.wait()
+        var signals = stopSignals
+        var deadline: DispatchTime?
+        while done.wait(timeout: .now()) == .timedOut {
+            var tick = timespec(tv_sec: 0, tv_nsec: 100_000_000)
+            let signal = sigtimedwait(&signals, nil, &tick)
+            if let deadline {
+                if DispatchTime.now() > deadline {
+                    log("serve: worker process \(getpid()): requests still in flight \(config.dataplaneTimeoutMilliseconds / 1000 + 5) s after the supervisor ended; exiting")
+                    return
+                }
+                continue
+            }
+            guard signal > 0 || stopRequested != 0 else { continue }
+            stopRequested = 1
+            if getppid() != supervisor {
+                log("serve: worker process \(getpid()): the supervisor \(supervisor) is gone; finishing in-flight requests and exiting")
+                shutdown(fd, Int32(SHUT_RDWR))
+            }
+            deadline = .now() + .milliseconds(config.dataplaneTimeoutMilliseconds + 5_000)
+        }
     }
 
+    /// One line on standard error; a closed or full log pipe drops it (never traps).
     static func log(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
+        LogWriter.standardError.write(message)
     }
 }
