@@ -103,6 +103,7 @@ public enum FastCGIWorker {
     private static func read(_ request: inout FCGX_Request) -> Parsed {
         // HTTP_* parameters become lower-case, dash-separated header names, byte by byte
         // (this runs for every header of every request: no Foundation string operations).
+        // Repeated headers are joined with ", " (Cookie with "; "), as nginx >= 1.23 does.
         var headers: [String: String] = [:]
         var index = 0
         while let entry = request.envp?[index] {
@@ -116,7 +117,15 @@ public enum FastCGIWorker {
                 cursor += 1
             }
             guard cursor.pointee == 0x3D else { continue }
-            headers[String(decoding: name, as: UTF8.self)] = String(cString: cursor + 1)
+            let key = String(decoding: name, as: UTF8.self), value = String(cString: cursor + 1)
+            if let earlier = headers[key] {
+                // A repeated header (nginx < 1.23 sends each as its own parameter) is one
+                // value, joined as HTTP joins fields, never "the last one wins": a repeated
+                // single-valued header (X-Org-Id, X-CSRF-Token) is then malformed and refused.
+                headers[key] = earlier + (key == "cookie" ? "; " : ", ") + value
+            } else {
+                headers[key] = value
+            }
         }
         if let type = param("CONTENT_TYPE", &request), !type.isEmpty { headers["content-type"] = type }
         let requestID = headers["x-request-id"].flatMap { $0.isEmpty ? nil : $0 } ?? Request.newID()

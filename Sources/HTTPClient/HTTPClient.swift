@@ -11,9 +11,12 @@ public struct OutboundRequest: Sendable {
     public var connectTimeoutMilliseconds: Int
     /// The largest answer accepted; a larger one is an error.
     public var maxResponseBytes: Int
+    /// Answer headers to return (`OutboundResponse.headers`), by name; others are not kept.
+    public var responseHeaders: [String]
 
     public init(method: String, url: String, headers: [(name: String, value: String)], body: [UInt8],
-                timeoutMilliseconds: Int, connectTimeoutMilliseconds: Int, maxResponseBytes: Int = 16 << 20) {
+                timeoutMilliseconds: Int, connectTimeoutMilliseconds: Int, maxResponseBytes: Int = 16 << 20,
+                responseHeaders: [String] = []) {
         self.method = method
         self.url = url
         self.headers = headers
@@ -21,6 +24,7 @@ public struct OutboundRequest: Sendable {
         self.timeoutMilliseconds = timeoutMilliseconds
         self.connectTimeoutMilliseconds = connectTimeoutMilliseconds
         self.maxResponseBytes = maxResponseBytes
+        self.responseHeaders = responseHeaders
     }
 }
 
@@ -29,6 +33,8 @@ public struct OutboundResponse: Sendable {
     public let status: Int
     public let contentType: String?
     public let body: [UInt8]
+    /// The requested `responseHeaders` the upstream sent, each once (repeated fields joined with ", ").
+    public let headers: [(name: String, value: String)]
 }
 
 /// Why an outbound request failed. Descriptions carry no credentials.
@@ -135,6 +141,19 @@ public final class OutboundClient {
         _ = CCurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         var type: UnsafeMutablePointer<CChar>?
         _ = CCurl_getinfo_string(handle, CURLINFO_CONTENT_TYPE, &type)
-        return OutboundResponse(status: status, contentType: type.map { String(cString: $0) }, body: sink.bytes)
+        var headers: [(name: String, value: String)] = []
+        for name in request.responseHeaders {
+            // The final answer's headers only (request -1), not those of a 100 Continue.
+            var values: [String] = []
+            var field: UnsafeMutablePointer<curl_header>?
+            var index = 0
+            while curl_easy_header(handle, name, index, UInt32(CURLH_HEADER), -1, &field) == CURLHE_OK, let found = field {
+                values.append(String(cString: found.pointee.value))
+                index += 1
+                if index >= found.pointee.amount { break }
+            }
+            if !values.isEmpty { headers.append((name, values.joined(separator: ", "))) }
+        }
+        return OutboundResponse(status: status, contentType: type.map { String(cString: $0) }, body: sink.bytes, headers: headers)
     }
 }

@@ -16,6 +16,7 @@ import concurrent.futures
 import http.client
 import os
 import threading
+import time
 import uuid
 from urllib.parse import unquote, urlsplit
 
@@ -262,9 +263,15 @@ def test_two_callers_in_parallel_never_see_each_others_credentials(new_user, ups
         if not hasattr(local, "session"):
             local.session = requests.Session()
         caller = callers[who]
-        r = local.session.get(
-            f"{BASE_URL}/api/dataplane/v1/default/banks/{run}-{who}/memories/list?i={i}",
-            headers={"Authorization": f"Bearer {caller['token']}", "X-Org-Id": caller["org"]}, timeout=60)
+        # 16 callers at once are more than the pool's dataplane slots (DATAPLANE_MAX_CONCURRENT
+        # per process): a refused call (503 dataplane_busy, never forwarded) is simply retried.
+        for _ in range(1000):
+            r = local.session.get(
+                f"{BASE_URL}/api/dataplane/v1/default/banks/{run}-{who}/memories/list?i={i}",
+                headers={"Authorization": f"Bearer {caller['token']}", "X-Org-Id": caller["org"]}, timeout=60)
+            if not (r.status_code == 503 and error_code(r) == "dataplane_busy"):
+                break
+            time.sleep(0.005)
         return who, r.status_code, r.headers.get("X-Request-Id", ""), r.json() if r.status_code == 200 else {}
 
     jobs = [(who, i) for i in range(per_caller) for who in callers]

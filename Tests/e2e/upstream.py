@@ -17,7 +17,8 @@ these segments:
   __large/N      answer N bytes of binary (application/octet-stream), see large_body(N)
   __slow         answer nothing until the client gives up (at most SLOW_CAP_SECONDS)
   __close        drop the connection without answering
-and ?__delay_ms=N waits N ms before answering.
+and ?__delay_ms=N waits N ms before answering (a slow upstream path, e.g. an LLM-backed
+recall); ?__header=Name:value (repeatable) adds that header to the answer.
 
 Run it alone for a hand-started stack:  python3 Tests/e2e/upstream.py 18190
 """
@@ -118,6 +119,9 @@ class RecordingHandler(BaseHTTPRequestHandler):
             out = large_body(int(segments[segments.index("__large") + 1]))
             content_type = "application/octet-stream"
         self.send_response(status)
+        for extra in query.get("__header", []):
+            name, _, value = extra.partition(":")
+            self.send_header(name.strip(), value.strip())
         if status in (204, 304):
             self.end_headers()
             return

@@ -59,6 +59,10 @@ extension APIError {
 
     public static func invalid(_ code: String, _ message: String) -> APIError { APIError(400, code, message) }
 
+    /// Every dataplane slot of this worker process is taken (`DATAPLANE_MAX_CONCURRENT`).
+    public static let dataplaneBusy = APIError(
+        503, "dataplane_busy", "Too many dataplane calls are in progress; try again shortly.", headers: [("Retry-After", "1")])
+
     public static func rateLimited(retryAfter: Int) -> APIError {
         APIError(429, "rate_limited", "Too many attempts; try again later.", headers: [("Retry-After", String(max(1, retryAfter)))])
     }

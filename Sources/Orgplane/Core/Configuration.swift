@@ -24,6 +24,9 @@ public struct Configuration: Sendable {
     public var dataplaneCatalogue: String = "dataplane/hindsight.json"
     public var dataplaneTimeoutMilliseconds: Int = 30_000
     public var dataplaneConnectTimeoutMilliseconds: Int = 5_000
+    /// Dataplane calls in flight per process; more are refused with `503 dataplane_busy`.
+    /// Below `workerThreads`, so slow upstream calls always leave threads for everything else.
+    public var dataplaneMaxConcurrent: Int = 2
     public var rateLimits = RateLimits()
     public var passwordMemoryKiB: Int = 19456
     public var passwordIterations: Int = 2
@@ -118,6 +121,7 @@ public struct Configuration: Sendable {
         config.dataplaneCatalogue = env["DATAPLANE_CATALOGUE"].flatMap { $0.isEmpty ? nil : $0 } ?? config.dataplaneCatalogue
         config.dataplaneTimeoutMilliseconds = integer("DATAPLANE_TIMEOUT_MS", 30_000, 100...600_000)
         config.dataplaneConnectTimeoutMilliseconds = integer("DATAPLANE_CONNECT_TIMEOUT_MS", 5_000, 50...60_000)
+        config.dataplaneMaxConcurrent = integer("DATAPLANE_MAX_CONCURRENT", max(1, config.workerThreads / 2), 1...config.workerThreads)
         config.rateLimits.windowSeconds = integer("RATE_LIMIT_WINDOW_SECONDS", 300, 1...86_400)
         config.rateLimits.loginPerIP = integer("RATE_LIMIT_LOGIN_PER_IP", 30, 1...1_000_000)
         config.rateLimits.loginPerAccount = integer("RATE_LIMIT_LOGIN_PER_ACCOUNT", 10, 1...1_000_000)

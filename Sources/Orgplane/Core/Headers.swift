@@ -8,10 +8,13 @@ enum Headers {
         response.setHeader("Referrer-Policy", "no-referrer")
         response.setHeader("X-Frame-Options", "DENY")
         if response.header("Content-Security-Policy") == nil {
-            response.setHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+            // Relayed dataplane answers are whatever the upstream sent: never a page of this origin.
+            let sandbox = path.hasPrefix("/api/dataplane/") ? "; sandbox" : ""
+            response.setHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'" + sandbox)
         }
-        if path.hasPrefix("/api/"), !path.hasPrefix("/api/dataplane/"), response.header("Cache-Control") == nil {
-            response.setHeader("Cache-Control", "no-store")
+        if path.hasPrefix("/api/"), response.header("Cache-Control") == nil {
+            // Dataplane answers carry the upstream's Cache-Control when it sent one.
+            response.setHeader("Cache-Control", path.hasPrefix("/api/dataplane/") ? "private, no-store" : "no-store")
         }
     }
 }

@@ -15,6 +15,8 @@ public struct Services: Sendable {
     public let dummyPasswordHash: String
     /// The migrations the running code expects (version → checksum).
     public let expectedMigrations: [Migration]
+    /// Dataplane calls in flight in this process (each forked worker process has its own).
+    public let dataplaneSlots: Slots
 
     public init(configuration: Configuration, clock: Clock = .system, catalogue: OperationCatalogue, migrations: [Migration]) {
         self.configuration = configuration
@@ -26,5 +28,6 @@ public struct Services: Sendable {
         Secrets.initialize()
         dummyPasswordHash = hasher.hash(Secrets.randomToken())
         expectedMigrations = migrations
+        dataplaneSlots = Slots(configuration.dataplaneMaxConcurrent)
     }
 }

@@ -16,6 +16,9 @@ enum DataplaneRoutes {
     /// organization or authorization headers) is dropped and replaced by ours.
     static let relayedHeaders = ["content-type", "accept", "accept-language", "user-agent", "if-none-match", "if-match", "if-modified-since", "idempotency-key"]
 
+    /// Upstream answer headers relayed to the caller (besides status, body and content type).
+    static let relayedAnswerHeaders = ["Cache-Control", "Vary", "Expires"]
+
     static func forward(_ context: Context) throws -> Response {
         let identity = try context.requireIdentity()
         guard let organization = identity.selected else {
@@ -41,7 +44,12 @@ enum DataplaneRoutes {
         let outbound = OutboundRequest(
             method: context.request.method, url: base + DataplanePath.encode(segments) + query, headers: headers,
             body: context.request.body, timeoutMilliseconds: config.dataplaneTimeoutMilliseconds,
-            connectTimeoutMilliseconds: config.dataplaneConnectTimeoutMilliseconds)
+            connectTimeoutMilliseconds: config.dataplaneConnectTimeoutMilliseconds, responseHeaders: relayedAnswerHeaders)
+        // A worker thread waits for the upstream: bound how many may, so slow upstream calls
+        // leave the other threads to sign-ins, /api/me and /_authz.
+        let slots = context.services.dataplaneSlots
+        guard slots.tryAcquire() else { throw APIError.dataplaneBusy }
+        defer { slots.release() }
         let answer: OutboundResponse
         do {
             answer = try OutboundClient(cache: context.connections).perform(outbound)
@@ -52,6 +60,11 @@ enum DataplaneRoutes {
         }
         var response = Response(status: answer.status, body: answer.body)
         if let type = answer.contentType { response.setHeader("Content-Type", type) }
+        // The upstream decides how its answer may be cached; without a word from it, only the
+        // caller's own browser may keep it, and only in memory (Headers.secure).
+        for (name, value) in answer.headers where !value.utf8.contains(where: { $0 == 13 || $0 == 10 }) {
+            response.addHeader(name, value)
+        }
         if let operation = decision.operation { response.setHeader("X-Orgplane-Operation", operation) }
         return response
     }
