@@ -11,6 +11,7 @@ Environment (exported by scripts/test; defaults match it):
   ORGPLANE_TEST_DATABASE_URL   libpq URI of the service role (orgplane_service)
   ORGPLANE_TEST_JWT_SECRET     the pool's JWT_SECRET (to forge tokens in tests)
   ORGPLANE_TEST_BIN            the orgplane binary under test (tests that run a private pool)
+  ORGPLANE_TEST_NGINX_USER     the user nginx's workers run as (tests that run a private nginx)
 
 Fixtures:
   base_url        the nginx URL
