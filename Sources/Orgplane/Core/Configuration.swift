@@ -25,7 +25,7 @@ public struct Configuration: Sendable {
     public var dataplaneTimeoutMilliseconds: Int = 30_000
     public var dataplaneConnectTimeoutMilliseconds: Int = 5_000
     /// Dataplane calls in flight per process; more are refused with `503 dataplane_busy`.
-    /// Below `workerThreads`, so slow upstream calls always leave threads for everything else.
+    /// 1 to `workerThreads`, by default half of them: slow upstream calls leave threads for the rest.
     public var dataplaneMaxConcurrent: Int = 2
     public var rateLimits = RateLimits()
     public var passwordMemoryKiB: Int = 19456

@@ -3,7 +3,8 @@ import JWT
 import Secrets
 
 /// Long-lived, immutable things shared by every worker thread: configuration, keys,
-/// the router, the operation catalogue. Nothing here changes an answer between requests.
+/// the router, the operation catalogue. Nothing here changes an answer between requests
+/// (but for `dataplaneSlots`, a bound on load).
 public struct Services: Sendable {
     public let configuration: Configuration
     public let clock: Clock
@@ -15,7 +16,8 @@ public struct Services: Sendable {
     public let dummyPasswordHash: String
     /// The migrations the running code expects (version → checksum).
     public let expectedMigrations: [Migration]
-    /// Dataplane calls in flight in this process (each forked worker process has its own).
+    /// Dataplane calls in flight in this process (each forked worker process has its own): the
+    /// one thing here that changes between requests, a load bound, never who may do what.
     public let dataplaneSlots: Slots
 
     public init(configuration: Configuration, clock: Clock = .system, catalogue: OperationCatalogue, migrations: [Migration]) {
