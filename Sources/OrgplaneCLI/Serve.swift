@@ -109,8 +109,9 @@ extension Commands {
     /// listener is already shut down: the workers finish their requests and end. When the
     /// supervisor is gone (the parent-death signal, e.g. after `kill -9`), nobody will shut
     /// the listener down or answer on it: the child shuts it down itself (waking every
-    /// accept, in its orphaned siblings too), lets requests in flight finish for at most the
-    /// dataplane timeout plus 5 s, and ends.
+    /// accept, in its orphaned siblings too), lets requests in flight finish, and ends.
+    /// Either way a request still running after the dataplane timeout plus 5 s (the longest a
+    /// request should take) does not keep the process alive.
     static func runChild(listener fd: Int32, supervisor: pid_t, services: Services, config: Configuration) {
         let done = DispatchGroup()
         for _ in 0..<config.workerThreads {
@@ -130,7 +131,7 @@ extension Commands {
             let signal = sigtimedwait(&signals, nil, &tick)
             if let deadline {
                 if DispatchTime.now() > deadline {
-                    log("serve: worker process \(getpid()): requests still in flight \(config.dataplaneTimeoutMilliseconds / 1000 + 5) s after the supervisor ended; exiting")
+                    log("serve: worker process \(getpid()): requests still in flight \(config.dataplaneTimeoutMilliseconds / 1000 + 5) s after the stop; exiting")
                     return
                 }
                 continue
