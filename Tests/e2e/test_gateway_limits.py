@@ -92,6 +92,8 @@ def test_a_repeated_x_org_id_is_refused_not_resolved(new_user):
     status, _, _ = send("GET", "/api/me", token + [("X-Org-Id", org_of(me)), ("X-Org-Id", org_of(me))])
     assert status == 400
     assert send("GET", "/api/me", token + [("X-Org-Id", org_of(me))])[0] == 200
+    # Two credentials are never one (nginx refuses them; the pool would find no valid token).
+    assert send("GET", "/api/me", token + [("Authorization", f"Bearer {other['access_token']}")])[0] in (400, 401)
 
 
 def test_a_repeated_csrf_header_is_refused(new_user):
