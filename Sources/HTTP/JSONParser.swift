@@ -44,6 +44,8 @@ struct JSONParser {
         guard depth <= Self.maxDepth else { return nil }
         index += 1
         var pairs: [(String, JSON)] = []
+        // Keys seen so far: one hash lookup per member, so an object parses in linear time.
+        var seen = Set<String>()
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(pairs) }
         while true {
@@ -54,8 +56,9 @@ struct JSONParser {
             index += 1
             skipWhitespace()
             guard let value = parseValue() else { return nil }
-            // Duplicate keys: the first one wins, consistently everywhere.
-            if !pairs.contains(where: { $0.0 == key }) { pairs.append((key, value)) }
+            // Duplicate keys: the first one wins, consistently everywhere. (`String` equality, as
+            // `JSON`'s subscript looks keys up: canonically equivalent keys are one key.)
+            if seen.insert(key).inserted { pairs.append((key, value)) }
             skipWhitespace()
             guard index < bytes.count else { return nil }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }

@@ -13,7 +13,7 @@ enum Authenticator {
         let request = context.request
         if let header = request.header("authorization") {
             let parts = header.split(separator: " ", maxSplits: 1)
-            guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw APIError.unauthenticated }
+            guard parts.count == 2, parts[0].lowercased().bytesEqual("bearer") else { throw APIError.unauthenticated }
             let token = String(parts[1]).trimmingSpaces
             if token.hasPrefix(APIKeyFormat.prefix) { return try apiKey(token, context) }
             return try session(token, viaCookie: false, context)
@@ -69,7 +69,7 @@ enum Authenticator {
         guard let organization = found.organization else { throw APIError.unauthenticated }
         // Only an explicit X-Org-Id counts against a key; a browser's organization cookie does not.
         let selection = context.selectsOrganization ? try selectedOrganization(context.request) : (id: nil, fromHeader: false)
-        if selection.fromHeader, selection.id != found.grant.organizationID { throw notAMember }
+        if selection.fromHeader, !(selection.id ?? "").bytesEqual(found.grant.organizationID) { throw notAMember }
         if found.usageStale { try context.store.touchAPIKey(id: found.grant.id) }
         return Identity(
             user: found.user, method: .apiKey(found.grant), credential: token, viaCookie: false,

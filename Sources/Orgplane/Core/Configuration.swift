@@ -35,7 +35,10 @@ public struct Configuration: Sendable {
     public struct RateLimits: Sendable {
         public var windowSeconds = 300
         public var loginPerIP = 30
+        /// Failed logins per account from one client network (/24 IPv4, /64 IPv6).
         public var loginPerAccount = 10
+        /// Failed logins per account from all networks together.
+        public var loginPerAccountTotal = 100
         public var signupPerIP = 10
         public var invitePerIP = 30
         public init() {}
@@ -125,6 +128,11 @@ public struct Configuration: Sendable {
         config.rateLimits.windowSeconds = integer("RATE_LIMIT_WINDOW_SECONDS", 300, 1...86_400)
         config.rateLimits.loginPerIP = integer("RATE_LIMIT_LOGIN_PER_IP", 30, 1...1_000_000)
         config.rateLimits.loginPerAccount = integer("RATE_LIMIT_LOGIN_PER_ACCOUNT", 10, 1...1_000_000)
+        config.rateLimits.loginPerAccountTotal = integer("RATE_LIMIT_LOGIN_PER_ACCOUNT_TOTAL", 100, 1...1_000_000)
+        if config.rateLimits.loginPerAccountTotal < config.rateLimits.loginPerAccount {
+            problems.append(
+                "RATE_LIMIT_LOGIN_PER_ACCOUNT_TOTAL (\(config.rateLimits.loginPerAccountTotal)) must be at least RATE_LIMIT_LOGIN_PER_ACCOUNT (\(config.rateLimits.loginPerAccount)).")
+        }
         config.rateLimits.signupPerIP = integer("RATE_LIMIT_SIGNUP_PER_IP", 10, 1...1_000_000)
         config.rateLimits.invitePerIP = integer("RATE_LIMIT_INVITE_PER_IP", 30, 1...1_000_000)
         config.passwordMemoryKiB = integer("PASSWORD_MEMLIMIT_KIB", 19456, 19456...1_048_576)

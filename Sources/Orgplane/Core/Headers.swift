@@ -30,7 +30,7 @@ func noStore(_ response: Response) -> Response {
 enum AccessLog {
     static func line(request: Request, response: Response, milliseconds: Double, userID: String?, failure: (any Error)?) -> String {
         var path = request.path
-        if path.hasPrefix("/api/invites/") {
+        if path.hasPrefix("/api/invites/"), !path.bytesEqual("/api/invites/preview"), !path.bytesEqual("/api/invites/accept") {
             let rest = path.dropFirst("/api/invites/".count)
             path = "/api/invites/[redacted]" + (rest.hasSuffix("/accept") ? "/accept" : "")
         }

@@ -17,9 +17,11 @@ enum Validation {
         return email
     }
 
-    /// The one normalisation of emails (signup, login, invites): trimmed and lower-cased.
+    /// The one normalisation of emails (signup, login, invites): trimmed, lower-cased and in
+    /// Unicode NFC, so `jos\u{E9}` and `jose\u{301}` are one address. Applied once at input;
+    /// from then on emails are compared as bytes (`bytesEqual`, and PostgreSQL's `=`).
     static func normalizedEmail(_ raw: String) -> String {
-        raw.trimmingSpaces.lowercased()
+        raw.trimmingSpaces.lowercased().precomposedStringWithCanonicalMapping
     }
 
     /// A password of 8 to 1024 characters that is not one of the most common ones.

@@ -39,7 +39,8 @@ enum DataplanePolicy {
                 throw APIError(403, "resource_forbidden", "This API key may not reach this resource.")
             }
             if !key.resources.isEmpty {
-                guard let resource, key.resources.contains(resource) else {
+                // Bytes, not Swift's `==`: `Kb` must not admit `\u{212A}b` (RT-06); what is checked is what is forwarded.
+                guard let resource, key.resources.containsBytes(resource) else {
                     throw APIError(403, "resource_forbidden", "This API key may not reach this resource.")
                 }
             }
@@ -51,10 +52,10 @@ enum DataplanePolicy {
         return DataplaneDecision(operation: matched?.operation.name, kind: kind, resource: resource, role: role, effectiveScopes: effective)
     }
 
-    /// The segment after the first `marker` segment (case-insensitive), e.g. `bank-a` in `/banks/bank-a/memories`.
+    /// The segment after the first `marker` segment (ASCII case-insensitive), e.g. `bank-a` in `/banks/bank-a/memories`.
     static func fallbackResource(_ segments: [String], marker: String) -> String? {
-        let marker = marker.lowercased()
-        guard let index = segments.firstIndex(where: { $0.count == marker.count && $0.lowercased() == marker }),
+        let marker = marker.asciiLowercased
+        guard let index = segments.firstIndex(where: { $0.asciiLowercased.bytesEqual(marker) }),
               index + 1 < segments.count
         else { return nil }
         return segments[index + 1]

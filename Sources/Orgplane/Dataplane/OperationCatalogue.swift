@@ -106,7 +106,8 @@ public struct OperationCatalogue: Sendable {
         longer = Dictionary(grouping: operations.filter { $0.tailIndex != nil }, by: \.method)
     }
 
-    public func operation(named name: String) -> Operation? { byName[name] }
+    /// The operation with exactly this name (bytes; a canonically equivalent name is another name).
+    public func operation(named name: String) -> Operation? { byName[name].flatMap { $0.name.bytesEqual(name) ? $0 : nil } }
 
     /// The first operation whose method and template match the normalised path segments (HEAD:
     /// the HEAD entries, then the GET ones). The resource is the request's `{resource}` segment.

@@ -59,7 +59,7 @@ public enum Policy {
     public static func authorize(_ identity: Identity, _ action: Action, in organizationID: String, role: Role?) throws -> Role {
         guard let role else { throw APIError.notFound }
         if case .apiKey(let key) = identity.method {
-            guard key.organizationID == organizationID else { throw APIError.notFound }
+            guard key.organizationID.bytesEqual(organizationID) else { throw APIError.notFound }
             guard action == .readOrganization, key.scopes.contains(.orgRead) else {
                 throw APIError(403, "forbidden", "This API key's scopes do not allow this.")
             }

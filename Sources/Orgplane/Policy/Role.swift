@@ -12,9 +12,16 @@ public enum Role: String, Sendable, CaseIterable, Comparable {
     }
 
     public static func < (lhs: Role, rhs: Role) -> Bool { lhs.rank < rhs.rank }
+
+    /// A role named by a client, compared as bytes (see `bytesEqual`).
+    init?(text: String) {
+        guard let role = Role.allCases.first(where: { $0.rawValue.bytesEqual(text) }) else { return nil }
+        self = role
+    }
 }
 
-/// What an API key may be granted.
+/// What an API key may be granted. Equal and hashed by the bytes of its text (an operation
+/// name is never matched by a canonically equivalent but different one).
 public enum Scope: Sendable, Hashable {
     case dataplaneRead
     case dataplaneWrite
@@ -24,15 +31,18 @@ public enum Scope: Sendable, Hashable {
     case operation(String)
 
     public init?(_ text: String) {
-        switch text {
-        case "dataplane:read": self = .dataplaneRead
-        case "dataplane:write": self = .dataplaneWrite
-        case "sql:read": self = .sqlRead
-        case "org:read": self = .orgRead
-        default:
-            guard text.hasPrefix("op:"), text.count > 3 else { return nil }
-            self = .operation(String(text.dropFirst(3)))
+        if let fixed = [Scope.dataplaneRead, .dataplaneWrite, .sqlRead, .orgRead].first(where: { $0.text.bytesEqual(text) }) {
+            self = fixed
+            return
         }
+        guard text.utf8.starts(with: "op:".utf8), text.utf8.count > 3 else { return nil }
+        self = .operation(String(decoding: text.utf8.dropFirst(3), as: UTF8.self))
+    }
+
+    public static func == (lhs: Scope, rhs: Scope) -> Bool { lhs.text.bytesEqual(rhs.text) }
+
+    public func hash(into hasher: inout Hasher) {
+        for byte in text.utf8 { hasher.combine(byte) }
     }
 
     public var text: String {

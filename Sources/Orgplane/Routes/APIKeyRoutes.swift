@@ -30,9 +30,6 @@ enum APIKeyRoutes {
             }
             if !scopes.contains(scope) { scopes.append(scope) }
         }
-        for scope in scopes where !Policy.scopeAllowed(scope, for: organization.role, catalogue: context.services.catalogue) {
-            throw APIError(403, "scope_exceeds_role", "The scope \(scope.text) is beyond your role in this organization.")
-        }
         var resources: [String] = []
         if let raw = body["resources"], !raw.isNull {
             guard let list = raw.arrayValue, list.count <= 100 else {
@@ -42,12 +39,17 @@ enum APIKeyRoutes {
                 guard let text = item.stringValue, !text.isEmpty, text.count <= 200, !text.contains("/"),
                       text.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7f })
                 else { throw APIError.invalid("invalid_resources", "Each resource id must be 1 to 200 visible characters without /.") }
-                if !resources.contains(text) { resources.append(text) }
+                if !resources.containsBytes(text) { resources.append(text) }
             }
         }
         let days = try Validation.optionalInteger(body["expires_in_days"], in: 1...3650, code: "invalid_expiry", what: "expires_in_days")
         let generated = APIKeyFormat.generate()
         let key = try context.store.transaction { db in
+            // The role as it is now: a creator removed or demoted meanwhile gets no key (RT-07).
+            let current = try OrganizationRoutes.reauthorized(context, identity, db, organization.id, .createAPIKey)
+            for scope in scopes where !Policy.scopeAllowed(scope, for: current.role, catalogue: context.services.catalogue) {
+                throw APIError(403, "scope_exceeds_role", "The scope \(scope.text) is beyond your role in this organization.")
+            }
             guard try context.store.liveAPIKeyCount(db, organizationID: organization.id, createdBy: identity.user.id) < maxLiveKeysPerMember else {
                 throw APIError(409, "limit_reached", "You have \(maxLiveKeysPerMember) live API keys here; revoke one first.")
             }

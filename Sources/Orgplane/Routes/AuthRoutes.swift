@@ -24,6 +24,9 @@ enum AuthRoutes {
     }
 
     static func signup(_ context: Context) throws -> Response {
+        let limits = context.configuration.rateLimits
+        // Counted before the body is parsed: an anonymous request costs a bucket hit first.
+        try RateLimit.enforce(context, bucket: "signup:ip:\(RateLimit.clientKey(context.request.clientIP))", limit: limits.signupPerIP)
         let body = try context.jsonBody()
         let email = try Validation.email(body["email"])
         let password = try Validation.newPassword(body["password"])
@@ -31,8 +34,6 @@ enum AuthRoutes {
         let inviteToken = try optionalString(body["invite_token"], field: "invite_token")
         let organizationName = body["organization_name"] == nil || body["organization_name"]!.isNull
             ? nil : try Validation.name(body["organization_name"])
-        let limits = context.configuration.rateLimits
-        try RateLimit.enforce(context, bucket: "signup:ip:\(RateLimit.clientKey(context.request.clientIP))", limit: limits.signupPerIP)
         if inviteToken != nil { try InviteRoutes.countAttempt(context) }
 
         let hash = withHashingPermit { context.services.hasher.hash(password) }
@@ -63,40 +64,62 @@ enum AuthRoutes {
     }
 
     static func login(_ context: Context) throws -> Response {
+        let limits = context.configuration.rateLimits
+        // Counted before the body is parsed: an anonymous request costs a bucket hit first.
+        try RateLimit.enforce(context, bucket: "login:ip:\(RateLimit.clientKey(context.request.clientIP))", limit: limits.loginPerIP)
         let body = try context.jsonBody()
         guard let rawEmail = body["email"]?.stringValue, let password = body["password"]?.stringValue else {
             throw APIError.invalid("invalid_request", "Give an email and a password.")
         }
         let inviteToken = try optionalString(body["invite_token"], field: "invite_token")
         let email = Validation.normalizedEmail(rawEmail)
-        let limits = context.configuration.rateLimits
-        try RateLimit.enforce(context, bucket: "login:ip:\(RateLimit.clientKey(context.request.clientIP))", limit: limits.loginPerIP)
-        try RateLimit.enforce(context, bucket: "login:account:\(Secrets.sha256Hex(email))", limit: limits.loginPerAccount)
+        let accountBuckets = RateLimit.loginAccountBuckets(email: email, address: context.request.clientIP, limits: limits)
+        for (bucket, limit) in accountBuckets { try RateLimit.enforce(context, bucket: bucket, limit: limit) }
         if inviteToken != nil { try InviteRoutes.countAttempt(context) }
 
         let hasher = context.services.hasher
         let found = email.utf8.count <= 254 && password.unicodeScalars.count <= 1024 ? try context.store.userForLogin(email: email) : nil
         // Unknown emails cost the same as wrong passwords: verify against a dummy hash.
         let valid = withHashingPermit { hasher.verify(password, against: found?.passwordHash ?? context.services.dummyPasswordHash) }
-        guard let found, valid else { throw APIError(401, "invalid_credentials", "The email or password is not correct.") }
+        guard let found, valid else { throw invalidCredentials }
+        // The per-account buckets count failures only: a right password takes its attempt back.
+        RateLimit.refund(context, buckets: accountBuckets.map(\.bucket))
         let rehash = hasher.needsRehash(found.passwordHash) ? withHashingPermit { hasher.hash(password) } : nil
 
         let now = context.now
-        let (sessionID, refreshToken, organization) = try context.store.transaction { db -> (String, String, OrganizationSummary?) in
-            if let rehash { try context.store.updatePasswordHash(db, userID: found.user.id, hash: rehash) }
-            var organization: OrganizationSummary?
-            if let inviteToken {
-                organization = try InviteRoutes.accept(db, context: context, token: inviteToken, user: found.user, tolerateMember: true).organization
-            }
-            let session = try context.store.createSession(db, userID: found.user.id, lifetimeSeconds: context.configuration.refreshTokenTTL)
-            return (session.sessionID, session.refreshToken, organization)
-        }
+        let (sessionID, refreshToken, organization) = try openSession(
+            context, user: found.user, verifiedHash: found.passwordHash, rehash: rehash, inviteToken: inviteToken)
         let session = try issue(context, user: found.user, sessionID: sessionID, refreshToken: refreshToken, now: now)
         if let organization { context.cookies.append(Cookies.organization(organization.id, configuration: context.configuration)) }
         maybeCollectGarbage(context)
         var fields: [(String, JSON)] = [("user", found.user.json), ("session", session)]
         if let organization { fields.append(("organization", organization.json)) }
         return noStore(context.json(200, .object(fields)))
+    }
+
+    static let invalidCredentials = APIError(401, "invalid_credentials", "The email or password is not correct.")
+
+    /// The second half of a login, after the password was verified against `verifiedHash`
+    /// outside any transaction (argon2id takes a while): one transaction that locks the
+    /// user's hash `FOR SHARE` and refuses (`401`) when it is no longer the verified one — a
+    /// password change committed meanwhile, and a session of the old password must not outlive
+    /// it (RT-08). A change that starts after the lock waits, and then revokes this session.
+    /// `rehash` (the same password, stronger parameters) is written only under that lock.
+    static func openSession(_ context: Context, user: User, verifiedHash: String, rehash: String?, inviteToken: String?) throws
+        -> (sessionID: String, refreshToken: String, organization: OrganizationSummary?)
+    {
+        try context.store.transaction { db in
+            guard let current = try context.store.passwordHash(db, userID: user.id, lock: true),
+                  Secrets.constantTimeEquals(current, verifiedHash)
+            else { throw invalidCredentials }
+            if let rehash { try context.store.updatePasswordHash(db, userID: user.id, hash: rehash) }
+            var organization: OrganizationSummary?
+            if let inviteToken {
+                organization = try InviteRoutes.accept(db, context: context, token: inviteToken, user: user, tolerateMember: true).organization
+            }
+            let session = try context.store.createSession(db, userID: user.id, lifetimeSeconds: context.configuration.refreshTokenTTL)
+            return (session.sessionID, session.refreshToken, organization)
+        }
     }
 
     static func refresh(_ context: Context) throws -> Response {
@@ -156,13 +179,15 @@ enum AuthRoutes {
         guard let current = body["current_password"]?.stringValue else {
             throw APIError.invalid("invalid_request", "Give current_password and new_password.")
         }
-        try RateLimit.enforce(
-            context, bucket: "login:account:\(Secrets.sha256Hex(identity.user.email))",
-            limit: context.configuration.rateLimits.loginPerAccount)
+        // The user's own bucket, apart from anonymous logins (which cannot exhaust it, RT-02):
+        // wrong current passwords only (an attempt is reserved first, and refunded when right).
+        let bucket = "password:user:\(identity.user.id)"
+        try RateLimit.enforce(context, bucket: bucket, limit: context.configuration.rateLimits.loginPerAccount)
         let hasher = context.services.hasher
         guard current.unicodeScalars.count <= 1024, let stored = try context.store.passwordHash(userID: identity.user.id),
               withHashingPermit({ hasher.verify(current, against: stored) })
         else { throw APIError(401, "invalid_credentials", "The current password is not correct.") }
+        RateLimit.refund(context, buckets: [bucket])
         let new = try Validation.newPassword(body["new_password"])
         let hash = withHashingPermit { hasher.hash(new) }
         try context.store.transaction { db in

@@ -3,11 +3,17 @@ import Postgres
 import Secrets
 
 /// Manual invite links: create, list, revoke, preview, accept.
+///
+/// Preview and accept take the token in a JSON body (`POST /api/invites/preview|accept
+/// {"token"}`, what the pages use: a body never reaches a log line) or, as before, in the
+/// path (`GET /api/invites/{token}`, `POST /api/invites/{token}/accept`).
 enum InviteRoutes {
     static func register(_ router: inout Router) {
         router.add("POST", "/api/organizations/:id/invites", create)
         router.add("GET", "/api/organizations/:id/invites", list)
         router.add("DELETE", "/api/organizations/:id/invites/:invite_id", revoke)
+        router.add("POST", "/api/invites/preview", previewFromBody)
+        router.add("POST", "/api/invites/accept", acceptFromBody)
         router.add("GET", "/api/invites/:token", preview)
         router.add("POST", "/api/invites/:token/accept", acceptRoute)
     }
@@ -20,7 +26,7 @@ enum InviteRoutes {
         let body = try context.jsonBody(optional: true)
         let role: Role
         if let raw = body["role"], !raw.isNull {
-            guard let parsed = raw.stringValue.flatMap(Role.init(rawValue:)) else {
+            guard let parsed = raw.stringValue.flatMap(Role.init(text:)) else {
                 throw APIError.invalid("invalid_role", "role must be one of owner, admin, member, viewer.")
             }
             role = parsed
@@ -32,6 +38,8 @@ enum InviteRoutes {
         let hours = try Validation.optionalInteger(body["expires_in_hours"], in: 1...720, code: "invalid_expiry", what: "expires_in_hours") ?? 168
         let token = Secrets.randomToken(bytes: 32)
         let invite = try context.store.transaction { db in
+            // The role as it is now (an admin demoted meanwhile makes no invite).
+            _ = try OrganizationRoutes.reauthorized(context, identity, db, organization.id, .invite(as: role))
             guard try context.store.pendingInviteCount(db, organizationID: organization.id) < maxPendingInvites else {
                 throw APIError(409, "limit_reached", "This organization has \(maxPendingInvites) pending invites; revoke some first.")
             }
@@ -62,18 +70,25 @@ enum InviteRoutes {
 
     static let notFound = APIError(404, "invite_not_found", "This invite link is not valid.")
 
-    /// Token lookups are rate limited per client IP: guessing 256-bit tokens is hopeless, but cheap to refuse.
-    static func tokenHash(_ context: Context) throws -> String {
+    /// The token's hash, from the path (`body: false`) or the JSON body's `token`.
+    ///
+    /// Token lookups are rate limited per client IP, counted before the body is parsed:
+    /// guessing 256-bit tokens is hopeless, but cheap to refuse.
+    static func tokenHash(_ context: Context, body: Bool = false) throws -> String {
         try countAttempt(context)
-        guard let token = context.parameters["token"], token.utf8.count == 43,
-              token.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+        let token = body ? try context.jsonBody()["token"]?.stringValue : context.parameters["token"]
+        guard let token, token.utf8.count == 43,
+              token.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 == 0x2D || $0 == 0x5F })
         else { throw notFound }
         return Secrets.sha256Hex(token)
     }
 
+    static func previewFromBody(_ context: Context) throws -> Response { try preview(context, hash: try tokenHash(context, body: true)) }
+
+    static func preview(_ context: Context) throws -> Response { try preview(context, hash: try tokenHash(context)) }
+
     /// Preview: never consumes the invite.
-    static func preview(_ context: Context) throws -> Response {
-        let hash = try tokenHash(context)
+    static func preview(_ context: Context, hash: String) throws -> Response {
         guard let state = try context.store.inviteState(try context.store.db(), tokenHash: hash, lock: false) else { throw notFound }
         if let refusal = state.refusal { throw refusal }
         return context.json(200, .object([
@@ -83,9 +98,13 @@ enum InviteRoutes {
         ]))
     }
 
-    static func acceptRoute(_ context: Context) throws -> Response {
+    static func acceptFromBody(_ context: Context) throws -> Response { try accept(context, body: true) }
+
+    static func acceptRoute(_ context: Context) throws -> Response { try accept(context, body: false) }
+
+    static func accept(_ context: Context, body: Bool) throws -> Response {
         let identity = try context.requireSession()
-        let hash = try tokenHash(context)
+        let hash = try tokenHash(context, body: body)
         let result = try context.store.transaction { db in
             try accept(db, context: context, tokenHash: hash, user: identity.user)
         }
@@ -111,9 +130,15 @@ enum InviteRoutes {
     static func accept(_ db: Connection, context: Context, tokenHash: String, user: User, tolerateMember: Bool = false) throws
         -> (organization: OrganizationSummary, role: Role)
     {
+        // Locks in the one order (Store.lockOrganization): the organization, then the invite.
+        guard let found = try context.store.inviteState(db, tokenHash: tokenHash, lock: false) else { throw notFound }
+        try context.store.lockOrganization(db, id: found.organization.id)
         guard let state = try context.store.inviteState(db, tokenHash: tokenHash, lock: true) else { throw notFound }
         if let refusal = state.refusal { throw refusal }
-        if let email = state.email, email != user.email {
+        // Never more than the creator may grant now: still a member, with a role that may invite this role.
+        let creatorRole = try state.createdBy.flatMap { try context.store.member(db, organizationID: state.organization.id, userID: $0)?.role }
+        guard let creatorRole, Policy.allows(creatorRole, .invite(as: state.role)) else { throw InviteState.creatorLacksAuthority }
+        if let email = state.email, !email.bytesEqual(user.email) {
             throw APIError(403, "invite_email_mismatch", "This invite is for another email address.")
         }
         if let existing = try context.store.member(db, organizationID: state.organization.id, userID: user.id) {

@@ -19,7 +19,7 @@ enum MemberRoutes {
         let organizationID = try context.uuidParameter("id")
         let userID = try context.uuidParameter("user_id")
         let body = try context.jsonBody()
-        guard let newRole = body["role"]?.stringValue.flatMap(Role.init(rawValue:)) else {
+        guard let newRole = body["role"]?.stringValue.flatMap(Role.init(text:)) else {
             throw APIError.invalid("invalid_role", "role must be one of owner, admin, member, viewer.")
         }
         let member = try context.store.transaction { db -> Member in
@@ -42,7 +42,7 @@ enum MemberRoutes {
             let caller = try context.store.organization(organizationID, userID: identity.user.id, db: db, lock: true)
             guard let caller else { throw APIError.notFound }
             guard let target = try context.store.member(db, organizationID: organizationID, userID: userID) else { throw APIError.notFound }
-            let action: Action = userID == identity.user.id ? .leave : .removeMember(target.role)
+            let action: Action = userID.bytesEqual(identity.user.id) ? .leave : .removeMember(target.role)
             try Policy.authorize(identity, action, in: organizationID, role: caller.role)
             try context.store.removeMember(db, organizationID: organizationID, userID: userID)
         }

@@ -74,12 +74,11 @@ extension Store {
         ).affected == 1
     }
 
-    /// Live keys a member has in an organization (for the per-member cap). Locks the
-    /// membership row first, so concurrent creations are counted one after another.
+    /// Live keys a member has in an organization (for the per-member cap). The caller holds
+    /// the organization's lock (`lockOrganization`), so concurrent creations are counted one
+    /// after another.
     func liveAPIKeyCount(_ db: Connection, organizationID: String, createdBy: String) throws -> Int {
         try db.query(
-            "select 1 from orgplane.organization_members where organization_id = \(organizationID)::uuid and user_id = \(createdBy)::uuid for update")
-        return try db.query(
             """
             select count(*) as n from orgplane.api_keys
             where organization_id = \(organizationID)::uuid and created_by = \(createdBy)::uuid and revoked_at is null

@@ -34,8 +34,12 @@ extension Store {
         return (try User(row: row), try row.require("password_hash"))
     }
 
-    func passwordHash(userID: String) throws -> String? {
-        try db().query("select password_hash from orgplane.users where id = \(userID)::uuid").first?["password_hash"]
+    /// The user's password hash; `lock` holds the row `FOR SHARE` until the transaction ends,
+    /// so a password change cannot commit between this read and the caller's writes.
+    func passwordHash(_ db: Connection? = nil, userID: String, lock: Bool = false) throws -> String? {
+        try (db ?? self.db()).query(
+            "select password_hash from orgplane.users where id = \(userID)::uuid \(sql: lock ? "for share" : "")"
+        ).first?["password_hash"]
     }
 
     func updatePasswordHash(_ db: Connection, userID: String, hash: String) throws {
@@ -108,6 +112,11 @@ extension Store {
     }
 
     // MARK: Rate limits
+
+    /// Takes one attempt back from `bucket` (never below zero).
+    func refundRateLimit(bucket: String) throws {
+        try db().query("update orgplane.rate_limits set hits = greatest(hits - 1, 0) where bucket = \(bucket)")
+    }
 
     /// Counts one attempt in `bucket`; returns whether it is within `limit`, and seconds to wait.
     /// Atomic under concurrency (one row per bucket, upserted under its row lock).

@@ -14,7 +14,7 @@ extension Store {
         guard let first = rows.first else { return nil }
         var memberships: [OrganizationSummary] = []
         for row in rows where row["org_id"] != nil { memberships.append(try OrganizationSummary(identityRow: row)) }
-        let selected = organizationID.flatMap { id in memberships.first { $0.id == id } }
+        let selected = organizationID.flatMap { id in memberships.first { $0.id.bytesEqual(id) } }
         return (try User(identityRow: first), selected, includeOrganizations ? memberships : nil)
     }
 

@@ -31,12 +31,17 @@ struct InviteState {
     let organization: OrganizationSummary
     let role: Role
     let email: String?
+    /// Who made it (nil when that account was deleted).
+    let createdBy: String?
     let expiresAt: String
     let expired: Bool
     let used: Bool
     let revoked: Bool
 
     static let used = APIError(410, "invite_used", "This invite has already been used.")
+    /// The creator left, or their role no longer allows inviting to this role: the invite is
+    /// void (the database also revokes it when that happens; this covers the moment of accept).
+    static let creatorLacksAuthority = APIError(410, "invite_revoked", "This invite was revoked: the person who created it can no longer invite to this role.")
 
     /// `410` for a spent invite, nil for a live one.
     var refusal: APIError? {
@@ -86,7 +91,7 @@ extension Store {
     func inviteState(_ db: Connection, tokenHash: String, lock: Bool) throws -> InviteState? {
         guard let row = try db.query(
             Query("""
-                select i.id, i.role, i.email, orgplane.rfc3339(i.expires_at) as expires_at, i.expires_at <= now() as expired,
+                select i.id, i.role, i.email, i.created_by, orgplane.rfc3339(i.expires_at) as expires_at, i.expires_at <= now() as expired,
                        i.accepted_at is not null as used, i.revoked_at is not null as revoked,
                        o.id as org_id, o.name as org_name, o.slug as org_slug, i.role as org_role,
                        orgplane.rfc3339(o.created_at) as org_created_at
@@ -96,7 +101,7 @@ extension Store {
         ).first else { return nil }
         return InviteState(
             id: try row.require("id"), organization: try OrganizationSummary(row: row, prefix: "org_"),
-            role: Role(rawValue: try row.require("role")) ?? .viewer, email: row["email"], expiresAt: try row.require("expires_at"),
+            role: Role(rawValue: try row.require("role")) ?? .viewer, email: row["email"], createdBy: row["created_by"], expiresAt: try row.require("expires_at"),
             expired: row.bool("expired") ?? true, used: row.bool("used") ?? true, revoked: row.bool("revoked") ?? true)
     }
 
@@ -111,10 +116,9 @@ extension Store {
     }
 
     /// Invites of an organization that can still be accepted (for the per-organization cap).
-    /// Locks the organization row first, so concurrent creations are counted one after another.
+    /// The caller holds the organization's lock, so concurrent creations are counted one after another.
     func pendingInviteCount(_ db: Connection, organizationID: String) throws -> Int {
-        try db.query("select 1 from orgplane.organizations where id = \(organizationID)::uuid for update")
-        return try db.query(
+        try db.query(
             """
             select count(*) as n from orgplane.organization_invites
             where organization_id = \(organizationID)::uuid and accepted_at is null and revoked_at is null and expires_at > now()

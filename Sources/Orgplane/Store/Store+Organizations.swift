@@ -62,12 +62,12 @@ extension Store {
 
     /// The organization with the user's role in it, or nil when they are not a member.
     ///
-    /// `lock` first locks the organization's row, in a statement of its own: the role is then
-    /// read after any concurrent membership change has committed, never from a snapshot taken
+    /// `lock` first locks the organization's row (`lockOrganization`): the role is then read
+    /// after any concurrent membership change has committed, never from a snapshot taken
     /// while waiting for the lock (a just-demoted owner must not act as an owner).
     func organization(_ id: String, userID: String, db: Connection? = nil, lock: Bool = false) throws -> OrganizationSummary? {
         let db = try db ?? self.db()
-        if lock { try db.query("select 1 from orgplane.organizations where id = \(id)::uuid for update") }
+        if lock { try lockOrganization(db, id: id) }
         return try db.query(
             Query("""
                 select \(sql: Self.organizationColumns) from orgplane.organizations o
@@ -75,6 +75,17 @@ extension Store {
                 where o.id = \(id)::uuid
                 """)
         ).first.map { try OrganizationSummary(row: $0) }
+    }
+
+    /// Locks the organization's row until the transaction ends, in a statement of its own.
+    ///
+    /// The one lock order of every transaction that changes memberships or creates something
+    /// that depends on one (keys, invites, accepts): this row first, then the rest. `FOR NO KEY
+    /// UPDATE` excludes every other such transaction (and the last-owner trigger takes the same
+    /// lock), yet not the `KEY SHARE` a foreign key check takes on the row, so inserting a key
+    /// or invite never deadlocks with a concurrent removal of its creator.
+    func lockOrganization(_ db: Connection, id: String) throws {
+        try db.query("select 1 from orgplane.organizations where id = \(id)::uuid for no key update")
     }
 
     func renameOrganization(_ db: Connection, id: String, name: String) throws {
@@ -113,7 +124,8 @@ extension Store {
         ).affected == 1
     }
 
-    /// Changes a role; the database refuses to leave an organization without an owner.
+    /// Changes a role; the database refuses to leave an organization without an owner, and
+    /// revokes the member's pending invites their new role may not create (0008).
     func setRole(_ db: Connection, organizationID: String, userID: String, role: Role) throws {
         try Self.lastOwnerGuard {
             try db.query(
@@ -124,7 +136,8 @@ extension Store {
         }
     }
 
-    /// Removes a member (their API keys there are revoked by the database in the same transaction).
+    /// Removes a member (their API keys and pending invites there are revoked by the database
+    /// in the same transaction).
     func removeMember(_ db: Connection, organizationID: String, userID: String) throws {
         try Self.lastOwnerGuard {
             try db.query(

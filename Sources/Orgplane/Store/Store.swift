@@ -11,7 +11,17 @@ public struct Store {
     func db() throws -> Connection { try connect() }
 
     /// Runs `body` in one transaction: every write of a request is all or nothing.
-    func transaction<T>(_ body: (Connection) throws -> T) throws -> T { try db().transaction(body) }
+    ///
+    /// A transaction PostgreSQL aborted as a deadlock victim or a serialization failure
+    /// (`40P01`, `40001`) changed nothing, so it runs once more before the error is answered:
+    /// `body` must be safe to run again (only database work, or work that is redone alike).
+    func transaction<T>(_ body: (Connection) throws -> T) throws -> T {
+        do {
+            return try db().transaction(body)
+        } catch let error as PostgresError where error.sqlState == .deadlockDetected || error.sqlState == .serializationFailure {
+            return try db().transaction(body)
+        }
+    }
 }
 
 /// A user as the API shows it.

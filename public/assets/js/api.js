@@ -110,11 +110,18 @@ export function errorMessage(err) {
 }
 
 // Path (with query and hash) a login should come back to; only same-origin paths.
+// Resolved the way the browser will resolve it (which drops tabs and newlines, so
+// `/%09/evil.example/` is `//evil.example/`), then its origin compared.
 export function safeNext(value, fallback = '/app.html') {
-  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) {
+  if (typeof value !== 'string' || !value.startsWith('/')) return fallback;
+  let url;
+  try {
+    url = new URL(value, location.origin);
+  } catch {
     return fallback;
   }
-  return value;
+  if (url.origin !== location.origin) return fallback;
+  return url.pathname + url.search + url.hash;
 }
 
 export function loginUrl(next) {
@@ -283,8 +290,9 @@ export const orgplane = {
   invites: (id) => api.get(`/api/organizations/${enc(id)}/invites`),
   createInvite: (id, body) => api.post(`/api/organizations/${enc(id)}/invites`, body),
   revokeInvite: (id, inviteId) => api.del(`/api/organizations/${enc(id)}/invites/${enc(inviteId)}`),
-  previewInvite: (token) => api.get(`/api/invites/${enc(token)}`, { auth: false }),
-  acceptInvite: (token) => api.post(`/api/invites/${enc(token)}/accept`),
+  // The token travels in the body, never in a URL: no log line can hold it.
+  previewInvite: (token) => api.post('/api/invites/preview', { token }, { auth: false }),
+  acceptInvite: (token) => api.post('/api/invites/accept', { token }),
   apiKeys: (id) => api.get(`/api/organizations/${enc(id)}/api-keys`),
   createApiKey: (id, body) => api.post(`/api/organizations/${enc(id)}/api-keys`, body),
   revokeApiKey: (id, keyId) => api.del(`/api/organizations/${enc(id)}/api-keys/${enc(keyId)}`),
