@@ -30,6 +30,7 @@ enum TestApp {
         config.dataplaneCatalogue = repositoryRoot + "/dataplane/hindsight.json"
         config.rateLimits.loginPerIP = 1000
         config.rateLimits.loginPerAccount = 1000
+        config.rateLimits.loginPerAccountTotal = 1000
         config.rateLimits.signupPerIP = 1000
         config.rateLimits.invitePerIP = 1000
         adjust(&config)
