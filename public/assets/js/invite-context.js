@@ -9,7 +9,7 @@ export function inviteTokenFromHash() {
 
 /**
  * Shows the banner at once (its space is reserved before the first paint) and fills it
- * from GET /api/invites/{token}. Resolves to {ok, preview?, error?}.
+ * from POST /api/invites/preview (the token in the body, never in a URL). Resolves to {ok, preview?, error?}.
  */
 export async function showInviteBanner(token, verb) {
   const banner = document.getElementById('invite-banner');
