@@ -14,7 +14,7 @@ enum RateLimit {
     /// password): buckets that count only failures reserve an attempt before the check, so
     /// that concurrent attempts are counted atomically, and refund it after a success.
     static func refund(_ context: Context, buckets: [String]) {
-        for bucket in buckets { try? context.store.refundRateLimit(bucket: bucket) }
+        try? context.store.refundRateLimits(buckets: buckets)
     }
 
     /// The per-account login buckets for `email` from `address`: one per account and client

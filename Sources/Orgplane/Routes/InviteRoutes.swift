@@ -78,7 +78,7 @@ enum InviteRoutes {
         try countAttempt(context)
         let token = body ? try context.jsonBody()["token"]?.stringValue : context.parameters["token"]
         guard let token, token.utf8.count == 43,
-              token.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 == 0x2D || $0 == 0x5F })
+              token.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
         else { throw notFound }
         return Secrets.sha256Hex(token)
     }

@@ -113,9 +113,9 @@ extension Store {
 
     // MARK: Rate limits
 
-    /// Takes one attempt back from `bucket` (never below zero).
-    func refundRateLimit(bucket: String) throws {
-        try db().query("update orgplane.rate_limits set hits = greatest(hits - 1, 0) where bucket = \(bucket)")
+    /// Takes one attempt back from each of `buckets` (never below zero), in one statement.
+    func refundRateLimits(buckets: [String]) throws {
+        try db().query("update orgplane.rate_limits set hits = greatest(hits - 1, 0) where bucket = any(\(TextArray(buckets))::text[])")
     }
 
     /// Counts one attempt in `bucket`; returns whether it is within `limit`, and seconds to wait.
