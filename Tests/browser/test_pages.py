@@ -170,6 +170,13 @@ def key_rows(driver, name):
     return [r for r in rows if r.find_element(By.CSS_SELECTOR, ".cell-title").text.strip().startswith(name)]
 
 
+def key_creator(row):
+    """Who the keys list says made the key ("Created <date> by <who>")."""
+    line = row.find_elements(By.CSS_SELECTOR, ".primary-cell .cell-sub")[1].text.strip()
+    assert line.startswith("Created ") and " by " in line, line
+    return line.split(" by ", 1)[1]
+
+
 # ---- static checks (no server needed) -----------------------------------------------------
 
 def test_pages_follow_the_csp_rules():
@@ -193,17 +200,33 @@ def test_pages_follow_the_csp_rules():
             assert (PUBLIC / ref.lstrip("/")).is_file(), f"{page.name}: missing {ref}"
 
 
+def script_code(script):
+    code = script.read_text(encoding="utf-8")
+    code = re.sub(r"/\*.*?\*/", "", code, flags=re.S)
+    return re.sub(r"(?m)^\s*//.*$", "", code)
+
+
 def test_scripts_render_safely_and_store_no_secrets():
-    for script in sorted((PUBLIC / "assets" / "js").glob("*.js")):
-        code = script.read_text(encoding="utf-8")
-        code = re.sub(r"/\*.*?\*/", "", code, flags=re.S)
-        code = re.sub(r"(?m)^\s*//.*$", "", code)
+    js = PUBLIC / "assets" / "js"
+    scripts = sorted(js.rglob("*.js"))
+    assert js / "app" / "state.js" in scripts
+    for script in scripts:
+        code = script_code(script)
+        name = script.relative_to(js)
         for pattern in (r"\.innerHTML\s*=", r"\.outerHTML\s*=", r"insertAdjacentHTML", r"document\.write",
                         r"\beval\s*\(", r"new Function\s*\(", r"localStorage\.", r"sessionStorage\.",
                         r"setAttribute\(\s*['\"]style", r"\.style\.(?!display)"):
-            assert not re.search(pattern, code), f"{script.name} uses {pattern}"
-        for imported in re.findall(r"from '\./([a-z-]+\.js)'", code):
-            assert (script.parent / imported).is_file(), f"{script.name} imports missing {imported}"
+            assert not re.search(pattern, code), f"{name} uses {pattern}"
+        # Every import is a relative module path whose names that module exports.
+        for names, path in re.findall(r"^import\s*\{([^}]*)\}\s*from\s*'([^']+)'", code, flags=re.M):
+            assert re.fullmatch(r"\.\.?/[a-z/-]+\.js", path), f"{name} imports {path}"
+            target = (script.parent / path).resolve()
+            assert target.is_file(), f"{name} imports missing {path}"
+            exported = set(re.findall(r"^export (?:async )?(?:function|const|let|class) ([A-Za-z_$][\w$]*)",
+                                      script_code(target), flags=re.M))
+            for imported in re.split(r"\s*,\s*", names.strip().rstrip(",")):
+                assert imported in exported, f"{name} imports {imported}, which {path} does not export"
+        assert not re.search(r"^import\s+(?!\{)", code, flags=re.M), f"{name}: only named imports"
 
 
 # ---- served pages ----------------------------------------------------------------------------
@@ -283,6 +306,8 @@ def test_team_story(browser_factory, base_url, screenshot_dir):
     signup(owner, base_url, owner_email, "Ada Owner", org_name)
     wait_text(owner, "#org-name", org_name)
     wait_text(owner, "#org-role", "Owner")
+    slug_line = f"acme-{run} · 1 member · you are an owner"  # the slug comes from /api/me
+    wait_text(owner, "#org-sub", slug_line)
     assert_no_layout_shift(owner, "main page after sign up")
     assert Select(owner.find_element(By.CSS_SELECTOR, "#org-select")).first_selected_option.text == org_name
     member_row(owner, owner_email)
@@ -295,11 +320,14 @@ def test_team_story(browser_factory, base_url, screenshot_dir):
     field.send_keys(new_name + Keys.ENTER)
     wait_text(owner, "#org-name", new_name)
     assert Select(owner.find_element(By.CSS_SELECTOR, "#org-select")).first_selected_option.text == new_name
+    wait_text(owner, "#org-sub", slug_line)  # from the PATCH answer: the slug never changes
     owner.refresh()
     wait_text(owner, "#org-name", new_name)
 
     # -- create an invite; the link is shown once ------------------------------------------
     token = create_invite(owner, "member")
+    # The panel describes the invite from the API's answer (role, e-mail binding, expiry).
+    wait_text(owner, "#invite-created .secret-meta", "Member · anyone with the link · expires in 7 days")
     copy = click(owner, "#invite-created .btn-copy")
     wait(owner).until(lambda d: copy.text in ("Copied", "Select and copy"))
     wait(owner).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#invites-body tr")) == 1)
@@ -403,7 +431,18 @@ def test_team_story(browser_factory, base_url, screenshot_dir):
     click(owner, "#key-submit")
     key = visible(owner, "#new-key-value").text.strip()
     assert key.startswith("opk_"), key
-    wait(owner).until(lambda d: key_rows(d, key_name))
+    # Name, scopes and expiry (the form's default, 90 days) as the API answered them.
+    in_90_days = owner.execute_script(
+        "return new Intl.DateTimeFormat(undefined, {year: 'numeric', month: 'short', day: 'numeric'})"
+        ".format(new Date(Date.now() + 90 * 86400e3))")
+    wait_text(owner, "#key-created .secret-meta", f"{key_name} · dataplane:read, org:read · expires {in_90_days}")
+    # The list: the key's public prefix, and its creator named from created_by.
+    row = wait(owner).until(lambda d: (key_rows(d, key_name) or [None])[0])
+    assert row.find_element(By.CSS_SELECTOR, ".key-prefix").text == key[:len("opk_") + 8] + "…"
+    assert key_creator(row) == "you"
+    teammate.refresh()  # an admin sees every key, and who made it
+    shared = wait(teammate).until(lambda d: (key_rows(d, key_name) or [None])[0])
+    assert key_creator(shared) == "Ada Owner"
     capture(owner, "app-key-created", screenshot_dir)
 
     me = requests.get(base_url + "/api/me", headers={"Authorization": f"Bearer {key}"}, timeout=10)

@@ -7,6 +7,8 @@
 //   Refreshes are serialized: one in flight per page (a shared promise) and, where the
 //   Web Locks API exists, one at a time across tabs, because presenting an already
 //   rotated refresh token revokes the whole session.
+// - A lost session (a 401 the refresh cannot fix) goes to the auth-lost handler (by default
+//   the log-in page) and the thrown ApiError has sessionLost = true: callers show nothing.
 // - Nothing is stored in localStorage or sessionStorage.
 
 const CSRF_COOKIE = 'orgplane_csrf';
@@ -19,6 +21,8 @@ export class ApiError extends Error {
     this.status = status;
     this.code = code;
     this.retryAfter = retryAfter;
+    /** True once the error was handed to the auth-lost handler (see request below). */
+    this.sessionLost = false;
   }
 }
 
@@ -47,8 +51,13 @@ export function mayHaveSession() {
   return csrfToken() !== '';
 }
 
+// Codes made up by this client, never sent by the server.
+const NETWORK_ERROR = 'network_error'; // fetch itself failed
+const SESSION_LOST_CODE = 'session_lost'; // the refresh after a 401 did not renew the session
+
 const MESSAGES = {
-  network_error: "Couldn't reach Orgplane. Check your connection and try again.",
+  [NETWORK_ERROR]: "Couldn't reach Orgplane. Check your connection and try again.",
+  [SESSION_LOST_CODE]: 'Your session has ended. Please log in again.',
   invalid_json: 'The request could not be read. Reload the page and try again.',
   payload_too_large: 'That is too much text. Shorten it and try again.',
   invalid_email: 'Enter a valid e-mail address.',
@@ -58,7 +67,6 @@ const MESSAGES = {
   invalid_name: 'Use a name of 1 to 100 characters, without control characters.',
   invalid_refresh: 'Your session has ended. Please log in again.',
   refresh_reused: 'Your session was ended for safety. Please log in again.',
-  session_expired: 'Your session has ended. Please log in again.',
   unauthenticated: 'You are not logged in. Please log in again.',
   token_expired: 'Your session has expired. Please log in again.',
   csrf_failed: 'Your security token is missing or out of date. Reload the page and try again.',
@@ -138,7 +146,15 @@ export function setAuthLostHandler(fn) {
   onAuthLost = fn;
 }
 
-const SESSION_LOST = new Set(['unauthenticated', 'token_expired', 'invalid_refresh', 'refresh_reused', 'session_expired', 'session_revoked']);
+// The server's 401 codes that mean the session is gone (docs/API.md).
+const SESSION_CODES = new Set(['unauthenticated', 'token_expired', 'invalid_refresh', 'refresh_reused']);
+
+// Marks `err` as a lost session and hands it to the auth-lost handler.
+function sessionLost(err) {
+  err.sessionLost = true;
+  onAuthLost(err);
+  return err;
+}
 
 let refreshInFlight = null;
 let refreshGeneration = 0;
@@ -227,7 +243,7 @@ export async function request(method, path, body, options = {}) {
   try {
     res = await send();
   } catch {
-    throw new ApiError(0, 'network_error', '');
+    throw new ApiError(0, NETWORK_ERROR, '');
   }
   let data = await parseBody(res);
 
@@ -240,21 +256,19 @@ export async function request(method, path, body, options = {}) {
       // Someone else on this page already refreshed since we sent: just retry.
       const ok = generation !== refreshGeneration ? true : await refreshSession();
       if (!ok) {
-        const lost = new ApiError(401, 'session_expired', '');
-        onAuthLost(lost);
-        throw lost;
+        throw sessionLost(new ApiError(401, SESSION_LOST_CODE, ''));
       }
       try {
         res = await send();
       } catch {
-        throw new ApiError(0, 'network_error', '');
+        throw new ApiError(0, NETWORK_ERROR, '');
       }
       data = await parseBody(res);
     }
     if (res.status === 401) {
       const final = errorFrom(res, data);
       // Other 401s (e.g. invalid_credentials for a wrong current password) are ordinary errors.
-      if (SESSION_LOST.has(final.code)) onAuthLost(final);
+      if (SESSION_CODES.has(final.code)) sessionLost(final);
       throw final;
     }
   }

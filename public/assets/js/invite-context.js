@@ -19,8 +19,7 @@ export async function showInviteBanner(token, verb) {
   text.textContent = 'Checking your invitation…';
   try {
     const preview = await orgplane.previewInvite(token);
-    const orgName = preview && preview.organization && preview.organization.name ? preview.organization.name : 'the organization';
-    text.replaceChildren(`${verb} `, h('strong', {}, orgName), ' as ', h('strong', {}, roleLabel(preview.role).toLowerCase() || 'member'), '.');
+    text.replaceChildren(`${verb} `, h('strong', {}, preview.organization.name), ' as ', h('strong', {}, roleLabel(preview.role).toLowerCase()), '.');
     return { ok: true, preview };
   } catch (error) {
     banner.classList.add('is-problem');

@@ -50,8 +50,8 @@ function renderSignedIn(me) {
 }
 
 function renderPreview() {
-  const orgName = (preview.organization && preview.organization.name) || 'an organization';
-  const role = roleLabel(preview.role) || 'Member';
+  const orgName = preview.organization.name;
+  const role = roleLabel(preview.role);
   document.title = `Join ${orgName} · Orgplane`;
   $('#org-mark').textContent = orgName.trim().charAt(0).toUpperCase() || '?';
   $('#invite-title').textContent = `Join ${orgName}`;
@@ -72,15 +72,7 @@ async function accept() {
   hideMessage($('#invite-message'));
   setBusy(button, true, 'Joining…');
   try {
-    const res = await orgplane.acceptInvite(token);
-    const orgId = res && res.organization && res.organization.id;
-    if (orgId) {
-      try {
-        await orgplane.selectOrganization(orgId);
-      } catch {
-        // The membership exists; the main page selects an organization itself.
-      }
-    }
+    await orgplane.acceptInvite(token); // also selects the organization
     announce('Invitation accepted.');
     location.replace('/app.html');
   } catch (err) {
@@ -136,9 +128,9 @@ async function main() {
     problemFrom(previewResult.error);
     return;
   }
-  preview = previewResult.value || {};
+  preview = previewResult.value;
   renderPreview();
-  if (me && me.user) renderSignedIn(me);
+  if (me) renderSignedIn(me);
   else renderSignedOut();
   show('invite-view');
 }

@@ -1,6 +1,7 @@
 // Log in (optionally accepting an invitation carried in #invite=TOKEN).
 import { orgplane, errorMessage, safeNext } from './api.js';
-import { $, h, initPasswordToggles, validateForm, setBusy, showMessage, hideMessage, setFieldError } from './ui.js';
+import { submitForm } from './forms.js';
+import { $, h, initPasswordToggles, showMessage } from './ui.js';
 import { inviteTokenFromHash, showInviteBanner, hideInviteBanner, INVITE_ERRORS } from './invite-context.js';
 
 const params = new URLSearchParams(location.search);
@@ -29,43 +30,47 @@ function dropInvite() {
   $('#lead').textContent = 'Welcome back. Log in to manage your organization.';
 }
 
-async function login() {
-  hideMessage(message);
-  if (!validateForm(form)) return;
-  const body = { email: $('#email').value.trim(), password: $('#password').value };
-  if (invite) body.invite_token = invite;
-  setBusy(submit, true, 'Logging in…');
-  try {
-    await orgplane.login(body);
-    location.replace(invite ? '/app.html' : next);
-    return;
-  } catch (err) {
-    setBusy(submit, false);
-    if (invite && err.code === 'already_member') {
-      // Nothing to accept: log in without the invitation.
-      dropInvite();
-      return login();
-    }
-    if (invite && INVITE_ERRORS.has(err.code)) {
-      const retry = h('button', { type: 'button', class: 'link-button' }, 'Log in without the invitation');
-      retry.addEventListener('click', () => {
-        dropInvite();
-        login();
-      });
-      showMessage(message, h('span', {}, errorMessage(err), ' ', retry));
-      return;
-    }
-    if (err.code === 'invalid_email') {
-      setFieldError($('#email'), errorMessage(err));
-      $('#email').focus();
-      return;
-    }
-    showMessage(message, errorMessage(err));
-    if (err.code === 'invalid_credentials') {
-      $('#password').select();
-      $('#password').focus();
-    }
+function login() {
+  return submitForm(form, {
+    button: submit,
+    busyLabel: 'Logging in…',
+    message,
+    navigates: true,
+    fieldErrors: { invalid_email: $('#email') },
+    onError: loginRefused,
+    send: async () => {
+      const body = { email: $('#email').value.trim(), password: $('#password').value };
+      if (invite) body.invite_token = invite;
+      await orgplane.login(body);
+      location.replace(invite ? '/app.html' : next);
+    },
+  });
+}
+
+// The refusals that need more than a sentence or a marked field.
+function loginRefused(err) {
+  if (invite && err.code === 'already_member') {
+    // Nothing to accept: log in without the invitation.
+    dropInvite();
+    login();
+    return true;
   }
+  if (invite && INVITE_ERRORS.has(err.code)) {
+    const retry = h('button', { type: 'button', class: 'link-button' }, 'Log in without the invitation');
+    retry.addEventListener('click', () => {
+      dropInvite();
+      login();
+    });
+    showMessage(message, h('span', {}, errorMessage(err), ' ', retry));
+    return true;
+  }
+  if (err.code === 'invalid_credentials') {
+    showMessage(message, errorMessage(err));
+    $('#password').select();
+    $('#password').focus();
+    return true;
+  }
+  return false;
 }
 
 form.addEventListener('submit', (event) => {

@@ -1,18 +1,12 @@
 // Session actions shared by the pages that show a "Log out" button.
 import { orgplane, errorMessage } from './api.js';
-import { setBusy, toast } from './ui.js';
+import { whileBusy } from './forms.js';
+import { toast } from './ui.js';
 
 /** Click handler: ends the session on the server, then goes to the login page. */
-export async function logout(event) {
-  const button = event.currentTarget;
-  setBusy(button, true);
-  try {
+export function logout(event) {
+  return whileBusy(event.currentTarget, async () => {
     await orgplane.logout();
-  } catch (err) {
-    if (err.status === 401) return;
-    setBusy(button, false);
-    toast(errorMessage(err), 'error');
-    return;
-  }
-  location.replace('/login.html');
+    location.replace('/login.html');
+  }, (err) => toast(errorMessage(err), 'error'));
 }

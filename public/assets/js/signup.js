@@ -1,7 +1,8 @@
 // Sign up: a new account with its own organization, or joining the one of an
 // invitation carried in #invite=TOKEN (then the invited organization is selected).
 import { orgplane, errorMessage } from './api.js';
-import { $, h, initPasswordToggles, validateForm, setBusy, showMessage, hideMessage, setFieldError } from './ui.js';
+import { submitForm } from './forms.js';
+import { $, h, initPasswordToggles, showMessage, hideMessage } from './ui.js';
 import { inviteTokenFromHash, showInviteBanner, hideInviteBanner, INVITE_ERRORS } from './invite-context.js';
 
 let invite = inviteTokenFromHash();
@@ -31,52 +32,51 @@ function useInvite(token) {
 
 if (invite) useInvite(invite);
 
-async function signup() {
-  hideMessage(message);
-  if (!validateForm(form)) return;
-  const body = { email: $('#email').value.trim(), password: $('#password').value };
+function signup() {
   const name = $('#name').value.trim();
-  if (name) body.name = name;
-  if (invite) {
-    body.invite_token = invite;
-  } else {
-    const org = $('#organization').value.trim();
-    if (org) body.organization_name = org;
+  const orgName = invite ? '' : $('#organization').value.trim();
+  return submitForm(form, {
+    button: submit,
+    busyLabel: 'Creating account…',
+    message,
+    navigates: true,
+    // invalid_name: the one name given, else the message.
+    fieldErrors: {
+      invalid_email: $('#email'),
+      weak_password: $('#password'),
+      invalid_name: orgName && !name ? $('#organization') : (name && !orgName ? $('#name') : null),
+    },
+    onError: signupRefused,
+    send: async () => {
+      const body = { email: $('#email').value.trim(), password: $('#password').value };
+      if (name) body.name = name;
+      if (invite) body.invite_token = invite;
+      else if (orgName) body.organization_name = orgName;
+      await orgplane.signup(body);
+      location.replace('/app.html');
+    },
+  });
+}
+
+// The refusals that need more than a sentence or a marked field.
+function signupRefused(err) {
+  if (invite && INVITE_ERRORS.has(err.code)) {
+    const plain = h('button', { type: 'button', class: 'link-button' }, 'Sign up without the invitation');
+    plain.addEventListener('click', () => {
+      useInvite('');
+      hideMessage(message);
+      $('#organization').focus();
+    });
+    showMessage(message, h('span', {}, errorMessage(err), ' ', plain));
+    return true;
   }
-  setBusy(submit, true, 'Creating account…');
-  try {
-    await orgplane.signup(body);
-    location.replace('/app.html');
-    return;
-  } catch (err) {
-    setBusy(submit, false);
-    if (invite && INVITE_ERRORS.has(err.code)) {
-      const plain = h('button', { type: 'button', class: 'link-button' }, 'Sign up without the invitation');
-      plain.addEventListener('click', () => {
-        useInvite('');
-        hideMessage(message);
-        $('#organization').focus();
-      });
-      showMessage(message, h('span', {}, errorMessage(err), ' ', plain));
-      return;
-    }
-    if (err.code === 'email_taken') {
-      const link = h('a', { href: invite ? `/login.html#invite=${encodeURIComponent(invite)}` : '/login.html' }, 'Log in instead');
-      showMessage(message, h('span', {}, 'An account with this e-mail address already exists. ', link, '.'));
-      $('#email').focus();
-      return;
-    }
-    const orgName = !invite && $('#organization').value.trim();
-    const nameFor = orgName && !name ? '#organization' : (name && !orgName ? '#name' : null);
-    const fields = { invalid_email: '#email', weak_password: '#password', invalid_name: nameFor };
-    if (fields[err.code]) {
-      const input = $(fields[err.code]);
-      setFieldError(input, errorMessage(err));
-      input.focus();
-      return;
-    }
-    showMessage(message, errorMessage(err));
+  if (err.code === 'email_taken') {
+    const link = h('a', { href: invite ? `/login.html#invite=${encodeURIComponent(invite)}` : '/login.html' }, 'Log in instead');
+    showMessage(message, h('span', {}, 'An account with this e-mail address already exists. ', link, '.'));
+    $('#email').focus();
+    return true;
   }
+  return false;
 }
 
 form.addEventListener('submit', (event) => {

@@ -285,6 +285,23 @@ export function copyButton(getText, label = 'Copy') {
   return button;
 }
 
+/**
+ * A secret shown once (an invite link, an API key) with a copy button, an optional line
+ * about it (`meta`) and a button that dismisses it (`doneLabel`, `onDone`).
+ */
+export function secretPanel({ title, text, value, valueId, meta, doneLabel, onDone }) {
+  const valueEl = h('code', { class: 'secret-value', id: valueId }, value);
+  const done = h('button', { type: 'button', class: 'btn btn-secondary' }, doneLabel);
+  done.addEventListener('click', onDone);
+  return h('div', { class: 'secret', tabindex: '-1', role: 'group', 'aria-label': title },
+    h('div', { class: 'secret-head' },
+      h('img', { src: '/assets/img/warning.svg', alt: '', width: '20', height: '20' }),
+      h('div', {}, h('strong', {}, title), h('span', {}, text))),
+    h('div', { class: 'secret-value-row' }, valueEl, copyButton(() => valueEl.textContent, 'Copy')),
+    meta ? h('p', { class: 'secret-meta' }, meta) : null,
+    h('div', { class: 'secret-actions' }, done));
+}
+
 // ---- dialogs ----------------------------------------------------------------------
 
 /**
