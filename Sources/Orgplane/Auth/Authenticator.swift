@@ -55,6 +55,7 @@ enum Authenticator {
             includeOrganizations: context.wantsOrganizations)
         else { throw APIError.unauthenticated }
         if selection.fromHeader && found.selected == nil { throw notAMember }
+        if found.seenStale { try context.store.touchSession(id: claims.sessionID) }
         return Identity(
             user: found.user, method: .session(id: claims.sessionID), credential: token, viaCookie: viaCookie,
             selected: found.selected, organizations: found.organizations)

@@ -30,6 +30,8 @@ public struct Configuration: Sendable {
     public var rateLimits = RateLimits()
     public var passwordMemoryKiB: Int = 19456
     public var passwordIterations: Int = 2
+    /// Days audit events are kept (at least 30; the database function refuses fewer).
+    public var auditRetentionDays: Int = 365
 
     /// Attempts allowed per window, per bucket.
     public struct RateLimits: Sendable {
@@ -137,6 +139,7 @@ public struct Configuration: Sendable {
         config.rateLimits.invitePerIP = integer("RATE_LIMIT_INVITE_PER_IP", 30, 1...1_000_000)
         config.passwordMemoryKiB = integer("PASSWORD_MEMLIMIT_KIB", 19456, 19456...1_048_576)
         config.passwordIterations = integer("PASSWORD_OPSLIMIT", 2, 2...10)
+        config.auditRetentionDays = integer("AUDIT_RETENTION_DAYS", 365, 30...36_500)
         return problems.isEmpty ? .success(config) : .failure(ConfigurationErrors(problems: problems))
     }
 }

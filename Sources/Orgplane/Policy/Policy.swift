@@ -11,6 +11,7 @@ public enum Action: Sendable, Equatable {
     case leave
     case createAPIKey
     case manageEveryonesAPIKeys
+    case readAuditLog
     case dataplaneRead
     case dataplaneWrite
 }
@@ -25,7 +26,7 @@ public enum Policy {
             return true
         case .renameOrganization:
             return role == .owner
-        case .manageInvites, .manageEveryonesAPIKeys:
+        case .manageInvites, .manageEveryonesAPIKeys, .readAuditLog:
             return role >= .admin
         case .invite(let invited):
             return role == .owner || (role == .admin && invited != .owner)

@@ -53,9 +53,11 @@ enum APIKeyRoutes {
             guard try context.store.liveAPIKeyCount(db, organizationID: organization.id, createdBy: identity.user.id) < maxLiveKeysPerMember else {
                 throw APIError(409, "limit_reached", "You have \(maxLiveKeysPerMember) live API keys here; revoke one first.")
             }
-            return try context.store.createAPIKey(
+            let key = try context.store.createAPIKey(
                 db, organizationID: organization.id, createdBy: identity.user.id, name: name, publicID: generated.publicID,
                 secretHash: Secrets.sha256Hex(generated.secret), scopes: scopes.map(\.text), resources: resources, expiresInDays: days)
+            try context.audit(db, .apiKeyCreated, organizationID: organization.id, target: .apiKey(key.id))
+            return key
         }
         var fields = key.fields
         fields.insert(("key", .string(generated.key)), at: 3)
@@ -75,10 +77,11 @@ enum APIKeyRoutes {
         let organization = try OrganizationRoutes.authorized(context, identity, .readOrganization)
         let keyID = try context.uuidParameter("key_id")
         let everyone = Policy.allows(organization.role, .manageEveryonesAPIKeys)
-        let revoked = try context.store.transaction {
-            try context.store.revokeAPIKey($0, organizationID: organization.id, keyID: keyID, createdBy: everyone ? nil : identity.user.id)
+        try context.store.transaction { db in
+            guard try context.store.revokeAPIKey(db, organizationID: organization.id, keyID: keyID, createdBy: everyone ? nil : identity.user.id)
+            else { throw APIError.notFound }
+            try context.audit(db, .apiKeyRevoked, organizationID: organization.id, target: .apiKey(keyID))
         }
-        guard revoked else { throw APIError.notFound }
         return .noContent()
     }
 }

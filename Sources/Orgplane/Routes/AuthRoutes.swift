@@ -50,8 +50,10 @@ enum AuthRoutes {
                 let fallback = name.isEmpty ? String(email.split(separator: "@")[0]) : name
                 let orgName = organizationName ?? String(String.UnicodeScalarView(fallback.unicodeScalars.prefix(93))) + "'s team"
                 organization = try context.store.createOrganization(db, name: orgName, ownerID: user.id)
+                try context.audit(db, .organizationCreated, actor: .user(user.id), organizationID: organization.id, target: .organization(organization.id))
             }
             let session = try context.store.createSession(db, userID: user.id, lifetimeSeconds: context.configuration.refreshTokenTTL)
+            try SessionRoutes.started(db, context, userID: user.id, sessionID: session.sessionID)
             return (user, organization, session.sessionID, session.refreshToken)
         }
         let (user, organization, sessionID, refreshToken) = result
@@ -81,7 +83,10 @@ enum AuthRoutes {
         let found = email.utf8.count <= 254 && password.unicodeScalars.count <= 1024 ? try context.store.userForLogin(email: email) : nil
         // Unknown emails cost the same as wrong passwords: verify against a dummy hash.
         let valid = withHashingPermit { hasher.verify(password, against: found?.passwordHash ?? context.services.dummyPasswordHash) }
-        guard let found, valid else { throw invalidCredentials }
+        guard let found, valid else {
+            try context.store.transaction { try context.audit($0, .loginFailed, target: found.map { .user($0.user.id) }, outcome: .failure) }
+            throw invalidCredentials
+        }
         // The per-account buckets count failures only: a right password takes its attempt back.
         RateLimit.refund(context, buckets: accountBuckets.map(\.bucket))
         let rehash = hasher.needsRehash(found.passwordHash) ? withHashingPermit { hasher.hash(password) } : nil
@@ -118,6 +123,7 @@ enum AuthRoutes {
                 organization = try InviteRoutes.accept(db, context: context, token: inviteToken, user: user, tolerateMember: true).organization
             }
             let session = try context.store.createSession(db, userID: user.id, lifetimeSeconds: context.configuration.refreshTokenTTL)
+            try SessionRoutes.started(db, context, userID: user.id, sessionID: session.sessionID)
             return (session.sessionID, session.refreshToken, organization)
         }
     }
@@ -130,7 +136,7 @@ enum AuthRoutes {
             token = cookie
         }
         guard let token, token.utf8.count < 200 else { throw invalidRefresh }
-        switch try context.store.rotateRefreshToken(token) {
+        switch try context.store.rotateRefreshToken(token, origin: AuditOrigin(context.request)) {
         case .rotated(let sessionID, let user, let refreshToken):
             let session = try issue(context, user: user, sessionID: sessionID, refreshToken: refreshToken, now: context.now)
             maybeCollectGarbage(context)
@@ -152,6 +158,7 @@ enum AuthRoutes {
     static func maybeCollectGarbage(_ context: Context) {
         guard Int.random(in: 0..<garbageOdds) == 0 else { return }
         try? context.store.collectGarbage()
+        try? context.store.deleteExpiredAuditEvents(olderThanDays: context.configuration.auditRetentionDays)
     }
 
     static func logout(_ context: Context) throws -> Response {
@@ -161,12 +168,19 @@ enum AuthRoutes {
         do { identity = try context.identity() } catch let error as APIError where error.status == 401 { identity = nil }
         if let identity, let sessionID = identity.sessionID {
             if identity.viaCookie { try CSRF.check(context.request) }
-            try context.store.transaction { try context.store.revokeSession($0, sessionID: sessionID, reason: "logout") }
+            try context.store.transaction { db in
+                try context.store.revokeSession(db, sessionID: sessionID, reason: "logout")
+                try context.audit(db, .sessionRevoked, target: .session(sessionID))
+            }
         } else if let token = context.request.cookies[Cookies.refresh] ?? (try? context.jsonBody(optional: true))?["refresh_token"]?.stringValue,
                   token.utf8.count < 200
         {
             if context.request.cookies[Cookies.refresh] != nil { try CSRF.check(context.request) }
-            try context.store.transaction { try context.store.revokeSession(forRefreshToken: $0, hash: Secrets.sha256Hex(token)) }
+            try context.store.transaction { db in
+                if let ended = try context.store.revokeSession(db, refreshTokenHash: Secrets.sha256Hex(token)) {
+                    try context.audit(db, .sessionRevoked, actor: .user(ended.userID), target: .session(ended.sessionID))
+                }
+            }
         }
         context.cookies = Cookies.cleared(configuration: context.configuration)
         return .noContent()
@@ -193,6 +207,7 @@ enum AuthRoutes {
         try context.store.transaction { db in
             try context.store.updatePasswordHash(db, userID: identity.user.id, hash: hash)
             try context.store.revokeOtherSessions(db, userID: identity.user.id, keep: identity.sessionID ?? "", reason: "password_changed")
+            try context.audit(db, .passwordChanged, target: .user(identity.user.id))
         }
         return .noContent()
     }

@@ -43,9 +43,11 @@ enum InviteRoutes {
             guard try context.store.pendingInviteCount(db, organizationID: organization.id) < maxPendingInvites else {
                 throw APIError(409, "limit_reached", "This organization has \(maxPendingInvites) pending invites; revoke some first.")
             }
-            return try context.store.createInvite(
+            let invite = try context.store.createInvite(
                 db, organizationID: organization.id, role: role, email: email, tokenHash: Secrets.sha256Hex(token),
                 createdBy: identity.user.id, hours: hours)
+            try context.audit(db, .inviteCreated, organizationID: organization.id, target: .invite(invite.id))
+            return invite
         }
         let url = "\(context.configuration.publicURL)/invite.html#token=\(token)"
         guard case .object(var fields) = invite.json else { throw APIError.internalError }
@@ -63,8 +65,10 @@ enum InviteRoutes {
         let identity = try context.requireSession()
         let organization = try OrganizationRoutes.authorized(context, identity, .manageInvites)
         let inviteID = try context.uuidParameter("invite_id")
-        let revoked = try context.store.transaction { try context.store.revokeInvite($0, organizationID: organization.id, inviteID: inviteID) }
-        guard revoked else { throw APIError.notFound }
+        try context.store.transaction { db in
+            guard try context.store.revokeInvite(db, organizationID: organization.id, inviteID: inviteID) else { throw APIError.notFound }
+            try context.audit(db, .inviteRevoked, organizationID: organization.id, target: .invite(inviteID))
+        }
         return .noContent()
     }
 
@@ -151,6 +155,7 @@ enum InviteRoutes {
             throw alreadyMember
         }
         guard try context.store.markInviteAccepted(db, inviteID: state.id, userID: user.id) else { throw InviteState.used }
+        try context.audit(db, .inviteAccepted, actor: .user(user.id), organizationID: state.organization.id, target: .invite(state.id))
         return (state.organization, state.role)
     }
 

@@ -29,6 +29,7 @@ enum MemberRoutes {
             guard let target = try context.store.member(db, organizationID: organizationID, userID: userID) else { throw APIError.notFound }
             try Policy.authorize(identity, .changeRole(from: target.role, to: newRole), in: organizationID, role: caller.role)
             try context.store.setRole(db, organizationID: organizationID, userID: userID, role: newRole)
+            try context.audit(db, .memberRoleChanged, organizationID: organizationID, target: .user(userID))
             return try context.store.member(db, organizationID: organizationID, userID: userID)!
         }
         return context.json(200, member.json)
@@ -45,6 +46,7 @@ enum MemberRoutes {
             let action: Action = userID.bytesEqual(identity.user.id) ? .leave : .removeMember(target.role)
             try Policy.authorize(identity, action, in: organizationID, role: caller.role)
             try context.store.removeMember(db, organizationID: organizationID, userID: userID)
+            try context.audit(db, action == .leave ? .memberLeft : .memberRemoved, organizationID: organizationID, target: .user(userID))
         }
         return .noContent()
     }

@@ -40,7 +40,11 @@ enum OrganizationRoutes {
             throw APIError(403, "org_creation_disabled", "New organizations can only be created at signup here.")
         }
         let name = try Validation.name(try context.jsonBody()["name"])
-        let organization = try context.store.transaction { try context.store.createOrganization($0, name: name, ownerID: identity.user.id) }
+        let organization = try context.store.transaction { db in
+            let organization = try context.store.createOrganization(db, name: name, ownerID: identity.user.id)
+            try context.audit(db, .organizationCreated, organizationID: organization.id, target: .organization(organization.id))
+            return organization
+        }
         return context.json(201, organization.json)
     }
 
@@ -53,7 +57,10 @@ enum OrganizationRoutes {
         let identity = try context.requireSession()
         let organization = try authorized(context, identity, .renameOrganization)
         let name = try Validation.name(try context.jsonBody()["name"])
-        try context.store.transaction { try context.store.renameOrganization($0, id: organization.id, name: name) }
+        try context.store.transaction { db in
+            try context.store.renameOrganization(db, id: organization.id, name: name)
+            try context.audit(db, .organizationRenamed, organizationID: organization.id, target: .organization(organization.id))
+        }
         return context.json(200, OrganizationSummary(id: organization.id, name: name, slug: organization.slug, role: organization.role, createdAt: organization.createdAt).json)
     }
 

@@ -9,6 +9,8 @@ enum Routes {
         MemberRoutes.register(&router)
         InviteRoutes.register(&router)
         APIKeyRoutes.register(&router)
+        AuditRoutes.register(&router)
+        SessionRoutes.register(&router)
         DataplaneRoutes.register(&router)
         return router
     }

@@ -69,7 +69,7 @@ extension Store {
 
     /// Uses a refresh token once. Atomic: of two concurrent uses exactly one rotates; the
     /// other is reuse and revokes the session.
-    func rotateRefreshToken(_ token: String) throws -> RefreshOutcome {
+    func rotateRefreshToken(_ token: String, origin: AuditOrigin) throws -> RefreshOutcome {
         let hash = Secrets.sha256Hex(token)
         return try transaction { db in
             if let row = try db.query(
@@ -89,9 +89,12 @@ extension Store {
                 update orgplane.sessions s set revoked_at = now(), revoked_reason = 'refresh_reused'
                 from orgplane.refresh_tokens t
                 where t.token_hash = \(hash) and t.used_at is not null and s.id = t.session_id and s.revoked_at is null
-                returning s.id
+                returning s.id, s.user_id
                 """)
-            if !reused.isEmpty { return .reused }
+            if let user = reused.first?["user_id"] {
+                try recordAudit(db, AuditRecord(action: .refreshReused, target: .user(user), origin: origin, outcome: .failure))
+                return .reused
+            }
             let known = try db.query("select 1 from orgplane.refresh_tokens where token_hash = \(hash) and used_at is not null")
             return known.isEmpty ? .invalid : .reused
         }
@@ -132,18 +135,6 @@ extension Store {
         ).first
         let hits = row?.int("hits") ?? 1
         return (hits <= limit, row?.int("retry_after") ?? windowSeconds)
-    }
-}
-
-extension Store {
-    /// Revokes the session a refresh token belongs to (logout with an expired access token).
-    func revokeSession(forRefreshToken db: Connection, hash: String) throws {
-        try db.query(
-            """
-            update orgplane.sessions s set revoked_at = now(), revoked_reason = 'logout'
-            from orgplane.refresh_tokens t
-            where t.token_hash = \(hash) and s.id = t.session_id and s.revoked_at is null
-            """)
     }
 }
 

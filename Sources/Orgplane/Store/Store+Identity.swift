@@ -7,7 +7,7 @@ extension Store {
     /// optionally all their organizations — in one round trip (`orgplane.session_memberships`,
     /// a function so that its plan is cached per connection; see migration 0005).
     func sessionIdentity(sessionID: String, userID: String, organizationID: String?, includeOrganizations: Bool)
-        throws -> (user: User, selected: OrganizationSummary?, organizations: [OrganizationSummary]?)?
+        throws -> (user: User, selected: OrganizationSummary?, organizations: [OrganizationSummary]?, seenStale: Bool)?
     {
         let rows = try db().query(
             "select * from orgplane.session_memberships(\(sessionID)::uuid, \(userID)::uuid, \(organizationID)::uuid, \(includeOrganizations))")
@@ -15,7 +15,7 @@ extension Store {
         var memberships: [OrganizationSummary] = []
         for row in rows where row["org_id"] != nil { memberships.append(try OrganizationSummary(identityRow: row)) }
         let selected = organizationID.flatMap { id in memberships.first { $0.id.bytesEqual(id) } }
-        return (try User(identityRow: first), selected, includeOrganizations ? memberships : nil)
+        return (try User(identityRow: first), selected, includeOrganizations ? memberships : nil, first.bool("seen_stale") ?? false)
     }
 
     /// A live API key by public id, with its creator and the creator's current role.

@@ -1,0 +1,166 @@
+import Foundation
+import HTTP
+import Postgres
+
+/// What an audit event records. The raw values are the API's `action` strings.
+public enum AuditAction: String, Sendable, CaseIterable {
+    case sessionCreated = "session.created"
+    case loginFailed = "login.failed"
+    case sessionRevoked = "session.revoked"
+    case refreshReused = "refresh.reused"
+    case passwordChanged = "password.changed"
+    case organizationCreated = "organization.created"
+    case organizationRenamed = "organization.renamed"
+    case memberRoleChanged = "member.role_changed"
+    case memberRemoved = "member.removed"
+    case memberLeft = "member.left"
+    case inviteCreated = "invite.created"
+    case inviteRevoked = "invite.revoked"
+    case inviteAccepted = "invite.accepted"
+    case apiKeyCreated = "api_key.created"
+    case apiKeyRevoked = "api_key.revoked"
+}
+
+/// Who did it: a user (session) or an API key.
+public struct AuditActor: Sendable, Equatable {
+    public enum Kind: String, Sendable { case user, apiKey = "api_key" }
+    public let kind: Kind
+    public let id: String
+
+    public static func user(_ id: String) -> AuditActor { AuditActor(kind: .user, id: id) }
+
+    /// The caller of a request: the key for API-key callers, else the user.
+    init(_ identity: Identity) {
+        if let grant = identity.apiKey { self.init(kind: .apiKey, id: grant.id) } else { self.init(kind: .user, id: identity.user.id) }
+    }
+
+    init(kind: Kind, id: String) {
+        self.kind = kind
+        self.id = id
+    }
+}
+
+/// What it was done to.
+public struct AuditTarget: Sendable, Equatable {
+    public enum Kind: String, Sendable { case user, session, organization, invite, apiKey = "api_key" }
+    public let kind: Kind
+    public let id: String
+
+    public static func user(_ id: String) -> AuditTarget { AuditTarget(kind: .user, id: id) }
+    public static func session(_ id: String) -> AuditTarget { AuditTarget(kind: .session, id: id) }
+    public static func organization(_ id: String) -> AuditTarget { AuditTarget(kind: .organization, id: id) }
+    public static func invite(_ id: String) -> AuditTarget { AuditTarget(kind: .invite, id: id) }
+    public static func apiKey(_ id: String) -> AuditTarget { AuditTarget(kind: .apiKey, id: id) }
+}
+
+/// Where a request came from, as recorded with its events: the client address nginx saw
+/// (`X-Real-IP`, the one the rate limits use) and nginx's request id.
+struct AuditOrigin: Sendable {
+    let ip: String
+    let requestID: String
+
+    init(_ request: Request) {
+        ip = String(String.UnicodeScalarView(request.clientIP.unicodeScalars.prefix(64)))
+        requestID = String(String.UnicodeScalarView(request.requestID.unicodeScalars.prefix(128)))
+    }
+}
+
+/// One event to write. Ids, an action, an address and a request id: never a secret.
+struct AuditRecord: Sendable {
+    let action: AuditAction
+    var actor: AuditActor?
+    var organizationID: String?
+    var target: AuditTarget?
+    var origin: AuditOrigin
+    var outcome: Outcome = .success
+
+    enum Outcome: String, Sendable { case success, failure }
+}
+
+/// An event as the audit endpoint shows it.
+struct AuditEvent: Sendable {
+    let id: String
+    let at: String
+    let action: String
+    let actor: (type: String, id: String)?
+    let organizationID: String?
+    let target: (type: String, id: String)?
+    let ip: String
+    let requestID: String
+    let outcome: String
+    /// The position of the event in the log, for the next page's cursor.
+    let cursor: AuditCursor
+
+    var json: JSON {
+        .object([
+            ("id", .string(id)), ("at", .string(at)), ("action", .string(action)),
+            ("actor", actor.map { .object([("type", .string($0.type)), ("id", .string($0.id))]) } ?? .null),
+            ("organization_id", .optional(organizationID)),
+            ("target", target.map { .object([("type", .string($0.type)), ("id", .string($0.id))]) } ?? .null),
+            ("ip", .string(ip)), ("request_id", .string(requestID)), ("outcome", .string(outcome)),
+        ])
+    }
+}
+
+/// A position in an organization's log: the (at, id) of the last event of a page. Opaque to
+/// clients: base64url of `<epoch microseconds>.<uuid>`.
+struct AuditCursor: Sendable, Equatable {
+    let microseconds: Int64
+    let id: String
+
+    /// Whole seconds and the microseconds past them, as the query takes them.
+    var seconds: Int64 { microseconds / 1_000_000 }
+    var fraction: Int64 { microseconds % 1_000_000 }
+
+    init(microseconds: Int64, id: String) {
+        self.microseconds = microseconds
+        self.id = id
+    }
+
+    /// Parses a cursor a client sent back; nil for anything this service did not write.
+    init?(text: String) {
+        guard text.utf8.count <= 128,
+              text.utf8.allSatisfy({ $0.isBase64URL }),
+              let data = Data(base64Encoded: AuditCursor.standardBase64(text)),
+              let plain = String(data: data, encoding: .utf8)
+        else { return nil }
+        let parts = plain.split(separator: ".", omittingEmptySubsequences: false)
+        // Up to year 9999, so the timestamp built from it is always valid.
+        guard parts.count == 2, parts[0].utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), !parts[0].isEmpty, parts[0].count <= 18,
+              let micros = Int64(parts[0]), micros < 253_402_300_800_000_000,
+              let uuid = UUID(uuidString: String(parts[1]))
+        else { return nil }
+        self.init(microseconds: micros, id: uuid.uuidString.lowercased())
+    }
+
+    var text: String {
+        Data("\(microseconds).\(id)".utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    private static func standardBase64(_ text: String) -> String {
+        let swapped = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        return swapped + String(repeating: "=", count: (4 - swapped.utf8.count % 4) % 4)
+    }
+}
+
+extension UInt8 {
+    fileprivate var isBase64URL: Bool {
+        (self >= 0x41 && self <= 0x5a) || (self >= 0x61 && self <= 0x7a) || (self >= 0x30 && self <= 0x39) || self == 0x2d || self == 0x5f
+    }
+}
+
+/// Writing events from route handlers, inside the transaction of the change.
+extension Context {
+    /// Records `action` by the authenticated caller (or `actor`, e.g. a user just signed up)
+    /// in the caller's transaction `db`.
+    func audit(
+        _ db: Connection, _ action: AuditAction, actor: AuditActor? = nil, organizationID: String? = nil,
+        target: AuditTarget? = nil, outcome: AuditRecord.Outcome = .success
+    ) throws {
+        let actor = actor ?? knownIdentity.map(AuditActor.init)
+        try store.recordAudit(db, AuditRecord(
+            action: action, actor: actor, organizationID: organizationID, target: target,
+            origin: AuditOrigin(request), outcome: outcome))
+    }
+}

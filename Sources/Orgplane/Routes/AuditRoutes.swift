@@ -1,0 +1,64 @@
+import Foundation
+import HTTP
+
+/// `GET /api/organizations/{id}/audit`: an organization's audit log, for owners and admins.
+enum AuditRoutes {
+    static func register(_ router: inout Router) {
+        router.add("GET", "/api/organizations/:id/audit", list)
+    }
+
+    static let defaultLimit = 50
+    static let maxLimit = 200
+
+    /// Newest first, `limit` events after `cursor`, optionally only one `action` or one `actor` (an id).
+    static func list(_ context: Context) throws -> Response {
+        let identity = try context.requireSession()
+        let organization = try OrganizationRoutes.authorized(context, identity, .readAuditLog)
+        let filter = try Filter(context.request)
+        let page = try context.store.auditEvents(
+            organizationID: organization.id, limit: filter.limit, after: filter.cursor, action: filter.action, actorID: filter.actorID)
+        let next: JSON = page.more ? page.events.last.map { .string($0.cursor.text) } ?? .null : .null
+        return context.json(200, .object([("events", .array(page.events.map(\.json))), ("next_cursor", next)]))
+    }
+
+    /// The query parameters, each checked; an empty value is the same as leaving it out.
+    struct Filter {
+        var limit = AuditRoutes.defaultLimit
+        var cursor: AuditCursor?
+        var action: AuditAction?
+        var actorID: String?
+
+        init(_ request: Request) throws {
+            guard let pairs = request.queryPairs else {
+                throw APIError.invalid("invalid_query", "The query string is not valid (bad percent-encoding).")
+            }
+            var seen: Set<String> = []
+            for (name, value) in pairs where ["limit", "cursor", "action", "actor"].contains(name) {
+                guard seen.insert(name).inserted else { throw APIError.invalid("invalid_query", "Give \(name) at most once.") }
+                if value.isEmpty { continue }
+                switch name {
+                case "limit":
+                    guard value.utf8.count <= 3, value.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let number = Int(value),
+                          (1...AuditRoutes.maxLimit).contains(number)
+                    else { throw APIError.invalid("invalid_limit", "limit must be a whole number from 1 to \(AuditRoutes.maxLimit).") }
+                    limit = number
+                case "cursor":
+                    guard let parsed = AuditCursor(text: value) else {
+                        throw APIError.invalid("invalid_cursor", "cursor must be a next_cursor value from an earlier page.")
+                    }
+                    cursor = parsed
+                case "action":
+                    guard let parsed = AuditAction(rawValue: value) else {
+                        throw APIError.invalid("invalid_action", "Unknown action; see the audit actions in the API documentation.")
+                    }
+                    action = parsed
+                default:
+                    guard let uuid = UUID(uuidString: value) else {
+                        throw APIError.invalid("invalid_actor", "actor must be a user or API key id (a UUID).")
+                    }
+                    actorID = uuid.uuidString.lowercased()
+                }
+            }
+        }
+    }
+}

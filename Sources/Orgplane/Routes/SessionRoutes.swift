@@ -1,0 +1,64 @@
+import HTTP
+import Postgres
+
+/// A person's own sessions: list them, end one, end all but the current one.
+/// Session callers only (API keys get `403 session_required`); writes by cookie need CSRF.
+enum SessionRoutes {
+    static func register(_ router: inout Router) {
+        router.add("GET", "/api/me/sessions", list)
+        router.add("DELETE", "/api/me/sessions", endOthers)
+        router.add("DELETE", "/api/me/sessions/:session_id", end)
+    }
+
+    /// User agents are kept to this many characters (Unicode scalars, as the database counts).
+    static let maxUserAgent = 256
+
+    static func list(_ context: Context) throws -> Response {
+        context.selectsOrganization = false
+        let identity = try context.requireSession()
+        let sessions = try context.store.liveSessions(userID: identity.user.id)
+        return context.json(200, .array(sessions.map { session in
+            .object([
+                ("id", .string(session.id)), ("created_at", .string(session.createdAt)), ("last_seen_at", .string(session.lastSeenAt)),
+                ("ip", .string(session.ip)), ("user_agent", .string(session.userAgent)), ("current", .bool(session.id == identity.sessionID)),
+            ])
+        }))
+    }
+
+    /// Ends one of the caller's sessions: its refresh token stops working and its access
+    /// tokens are refused from the next request on. Ending the current one also clears its cookies.
+    static func end(_ context: Context) throws -> Response {
+        context.selectsOrganization = false
+        let identity = try context.requireSession()
+        let sessionID = try context.uuidParameter("session_id")
+        try context.store.transaction { db in
+            guard try context.store.endSession(db, userID: identity.user.id, sessionID: sessionID) else { throw APIError.notFound }
+            try context.audit(db, .sessionRevoked, target: .session(sessionID))
+        }
+        if sessionID == identity.sessionID { context.cookies = Cookies.cleared(configuration: context.configuration) }
+        return .noContent()
+    }
+
+    /// Ends every other session of the caller.
+    static func endOthers(_ context: Context) throws -> Response {
+        context.selectsOrganization = false
+        let identity = try context.requireSession()
+        try context.store.transaction { db in
+            for id in try context.store.endOtherSessions(db, userID: identity.user.id, keep: identity.sessionID ?? "") {
+                try context.audit(db, .sessionRevoked, target: .session(id))
+            }
+        }
+        return .noContent()
+    }
+
+    /// Records a new session's client address and user agent, and `session.created`, in the
+    /// transaction that creates it (signup and login).
+    static func started(_ db: Connection, _ context: Context, userID: String, sessionID: String) throws {
+        let origin = AuditOrigin(context.request)
+        let agent = (context.request.header("user-agent") ?? "").unicodeScalars
+            .filter { $0.value >= 0x20 && $0.value != 0x7f }.prefix(maxUserAgent)
+        try context.store.recordSessionOrigin(
+            db, sessionID: sessionID, ip: origin.ip, userAgent: String(String.UnicodeScalarView(agent)))
+        try context.audit(db, .sessionCreated, actor: .user(userID), target: .session(sessionID))
+    }
+}

@@ -1,0 +1,54 @@
+import Postgres
+
+extension Store {
+    /// Appends one event in the caller's transaction `db`: it commits or rolls back with the change.
+    func recordAudit(_ db: Connection, _ event: AuditRecord) throws {
+        try db.query(
+            """
+            insert into orgplane.audit_events
+              (action, actor_type, actor_id, organization_id, target_type, target_id, ip, request_id, outcome)
+            values (\(event.action.rawValue), \(event.actor?.kind.rawValue), \(event.actor?.id)::uuid, \(event.organizationID)::uuid,
+                    \(event.target?.kind.rawValue), \(event.target?.id)::uuid, \(event.origin.ip), \(event.origin.requestID),
+                    \(event.outcome.rawValue))
+            """)
+    }
+
+    /// One page of an organization's events, newest first, strictly after `cursor`
+    /// (keyset on (at, id): stable while events are added). Fetches one more than `limit`
+    /// to tell whether another page follows.
+    func auditEvents(organizationID: String, limit: Int, after cursor: AuditCursor?, action: AuditAction?, actorID: String?) throws
+        -> (events: [AuditEvent], more: Bool)
+    {
+        let rows = try db().query(
+            """
+            select e.id, orgplane.rfc3339(e.at) as at_text, (extract(epoch from e.at) * 1000000)::bigint as micros,
+                   e.action, e.actor_type, e.actor_id, e.organization_id, e.target_type, e.target_id, e.ip, e.request_id, e.outcome
+            from orgplane.audit_events e
+            where e.organization_id = \(organizationID)::uuid
+              and (\(cursor?.seconds)::bigint is null
+                   or (e.at, e.id) < (to_timestamp(\(cursor?.seconds)::bigint) + \(cursor?.fraction)::bigint * interval '1 microsecond', \(cursor?.id)::uuid))
+              and (\(action?.rawValue)::text is null or e.action = \(action?.rawValue)::text)
+              and (\(actorID)::uuid is null or e.actor_id = \(actorID)::uuid)
+            order by e.at desc, e.id desc
+            limit \(limit + 1)
+            """)
+        var events: [AuditEvent] = []
+        for row in rows.prefix(limit) {
+            let id = try row.require("id")
+            events.append(AuditEvent(
+                id: id, at: try row.require("at_text"), action: try row.require("action"),
+                actor: try row["actor_type"].map { ($0, try row.require("actor_id")) },
+                organizationID: row["organization_id"],
+                target: try row["target_type"].map { ($0, try row.require("target_id")) },
+                ip: row["ip"] ?? "", requestID: row["request_id"] ?? "", outcome: try row.require("outcome"),
+                cursor: AuditCursor(microseconds: Int64(try row.require("micros")) ?? 0, id: id)))
+        }
+        return (events, rows.count > limit)
+    }
+
+    /// Deletes events older than `days` (at least 30, enforced by the database function,
+    /// which the service role may call but cannot otherwise delete through).
+    func deleteExpiredAuditEvents(olderThanDays days: Int) throws {
+        try db().query("select orgplane.delete_expired_audit_events(\(days)::int)")
+    }
+}
