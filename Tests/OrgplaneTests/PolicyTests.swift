@@ -40,6 +40,7 @@ enum RolesTable {
         Line(.leave,                             "yes", "yes", "yes", "yes"),
         Line(.createAPIKey,                      "yes", "yes", "yes", "yes"),
         Line(.manageEveryonesAPIKeys,            "yes", "yes", "no",  "no"),
+        Line(.readAuditLog,                      "yes", "yes", "no",  "no"),
         Line(.dataplaneRead,                     "yes", "yes", "yes", "yes"),
         Line(.dataplaneWrite,                    "yes", "yes", "yes", "no"),
     ]
@@ -63,12 +64,12 @@ enum RolesTable {
         let roles = Role.allCases
         let families: [Action] = [
             .readOrganization, .renameOrganization, .manageInvites, .invite(as: .owner), .changeRole(from: .owner, to: .owner),
-            .removeMember(.owner), .leave, .createAPIKey, .manageEveryonesAPIKeys, .dataplaneRead, .dataplaneWrite,
+            .removeMember(.owner), .leave, .createAPIKey, .manageEveryonesAPIKeys, .readAuditLog, .dataplaneRead, .dataplaneWrite,
         ]
         return families.flatMap { family -> [Action] in
             switch family {
             case .readOrganization, .renameOrganization, .manageInvites, .leave, .createAPIKey, .manageEveryonesAPIKeys,
-                 .dataplaneRead, .dataplaneWrite:
+                 .readAuditLog, .dataplaneRead, .dataplaneWrite:
                 [family]
             case .invite: roles.map { .invite(as: $0) }
             case .changeRole: roles.flatMap { from in roles.map { to in .changeRole(from: from, to: to) } }
@@ -88,6 +89,7 @@ enum RolesTable {
         case .leave: "leave the organization"
         case .createAPIKey: "create an API key within one's own role"
         case .manageEveryonesAPIKeys: "list and revoke everyone's API keys"
+        case .readAuditLog: "read the organization's audit log"
         case .dataplaneRead: "read from the dataplane"
         case .dataplaneWrite: "write to the dataplane"
         }
