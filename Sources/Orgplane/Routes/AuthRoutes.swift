@@ -53,7 +53,7 @@ enum AuthRoutes {
                 try context.audit(db, .organizationCreated, actor: .user(user.id), organizationID: organization.id, target: .organization(organization.id))
             }
             let session = try context.store.createSession(db, userID: user.id, lifetimeSeconds: context.configuration.refreshTokenTTL)
-            try SessionRoutes.started(db, context, userID: user.id, sessionID: session.sessionID)
+            try SessionStart.record(db, context, userID: user.id, sessionID: session.sessionID)
             return (user, organization, session.sessionID, session.refreshToken)
         }
         let (user, organization, sessionID, refreshToken) = result
@@ -123,7 +123,7 @@ enum AuthRoutes {
                 organization = try InviteRoutes.accept(db, context: context, token: inviteToken, user: user, tolerateMember: true).organization
             }
             let session = try context.store.createSession(db, userID: user.id, lifetimeSeconds: context.configuration.refreshTokenTTL)
-            try SessionRoutes.started(db, context, userID: user.id, sessionID: session.sessionID)
+            try SessionStart.record(db, context, userID: user.id, sessionID: session.sessionID)
             return (session.sessionID, session.refreshToken, organization)
         }
     }

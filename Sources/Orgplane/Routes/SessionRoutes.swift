@@ -1,5 +1,4 @@
 import HTTP
-import Postgres
 
 /// A person's own sessions: list them, end one, end all but the current one.
 /// Session callers only (API keys get `403 session_required`); writes by cookie need CSRF.
@@ -9,9 +8,6 @@ enum SessionRoutes {
         router.add("DELETE", "/api/me/sessions", endOthers)
         router.add("DELETE", "/api/me/sessions/:session_id", end)
     }
-
-    /// User agents are kept to this many characters (Unicode scalars, as the database counts).
-    static let maxUserAgent = 256
 
     static func list(_ context: Context) throws -> Response {
         context.selectsOrganization = false
@@ -51,14 +47,4 @@ enum SessionRoutes {
         return .noContent()
     }
 
-    /// Records a new session's client address and user agent, and `session.created`, in the
-    /// transaction that creates it (signup and login).
-    static func started(_ db: Connection, _ context: Context, userID: String, sessionID: String) throws {
-        let origin = AuditOrigin(context.request)
-        let agent = (context.request.header("user-agent") ?? "").unicodeScalars
-            .filter { $0.value >= 0x20 && $0.value != 0x7f }.prefix(maxUserAgent)
-        try context.store.recordSessionOrigin(
-            db, sessionID: sessionID, ip: origin.ip, userAgent: String(String.UnicodeScalarView(agent)))
-        try context.audit(db, .sessionCreated, actor: .user(userID), target: .session(sessionID))
-    }
 }
