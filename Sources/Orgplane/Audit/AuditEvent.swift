@@ -131,7 +131,7 @@ struct AuditCursor: Sendable, Equatable {
               let uuid = UUID(uuidString: String(parts[1]))
         else { return nil }
         self.init(microseconds: micros, id: uuid.uuidString.lowercased())
-        guard self.text == text else { return nil }  // only the one spelling this service writes
+        guard self.text.bytesEqual(text) else { return nil }  // only the one spelling this service writes
     }
 
     var text: String {

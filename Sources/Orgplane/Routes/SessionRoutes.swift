@@ -16,7 +16,7 @@ enum SessionRoutes {
         return context.json(200, .array(sessions.map { session in
             .object([
                 ("id", .string(session.id)), ("created_at", .string(session.createdAt)), ("last_seen_at", .string(session.lastSeenAt)),
-                ("ip", .string(session.ip)), ("user_agent", .string(session.userAgent)), ("current", .bool(session.id == identity.sessionID)),
+                ("ip", .string(session.ip)), ("user_agent", .string(session.userAgent)), ("current", .bool(session.id.bytesEqual(identity.sessionID ?? ""))),
             ])
         }))
     }
@@ -31,7 +31,7 @@ enum SessionRoutes {
             guard try context.store.endSession(db, userID: identity.user.id, sessionID: sessionID) else { throw APIError.notFound }
             try context.audit(db, .sessionRevoked, target: .session(sessionID))
         }
-        if sessionID == identity.sessionID { context.cookies = Cookies.cleared(configuration: context.configuration) }
+        if sessionID.bytesEqual(identity.sessionID ?? "") { context.cookies = Cookies.cleared(configuration: context.configuration) }
         return .noContent()
     }
 
