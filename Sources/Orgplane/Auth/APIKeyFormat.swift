@@ -1,3 +1,4 @@
+import Foundation
 import Secrets
 
 /// `opk_<8-character public id>_<secret>`: the public id finds the row, the secret is checked

@@ -1,3 +1,4 @@
+import Foundation
 import HTTP
 
 /// The decision for one dataplane request: which operation and resource it is, and whether

@@ -1,3 +1,4 @@
+import Foundation
 import Postgres
 
 /// Applies migrations under an advisory lock, so two `migrate` runs never interleave.
