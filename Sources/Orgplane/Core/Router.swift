@@ -1,8 +1,5 @@
 import HTTP
 
-/// A route handler: gets the request's context, returns a response or throws an `APIError`.
-public typealias RouteHandler = (Context) throws -> Response
-
 /// Matches `METHOD /path/:param` routes, and prefix routes ending in `/*`.
 public struct Router: Sendable {
     struct Route: Sendable {

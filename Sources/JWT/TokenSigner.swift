@@ -1,51 +1,5 @@
 import CJWT
-import Foundation
-
-/// Why a token was refused. Descriptions are safe to log; none carries the token.
-public enum JWTError: Error, Sendable, Equatable, CustomStringConvertible {
-    case malformed
-    case badSignature
-    case wrongAlgorithm
-    case expired
-    case notYetValid
-    case wrongAudience
-    case wrongIssuer
-    case missingClaim(String)
-
-    public var description: String {
-        switch self {
-        case .malformed: "malformed token"
-        case .badSignature: "bad signature"
-        case .wrongAlgorithm: "algorithm not allowed"
-        case .expired: "token expired"
-        case .notYetValid: "token not yet valid"
-        case .wrongAudience: "wrong audience"
-        case .wrongIssuer: "wrong issuer"
-        case .missingClaim(let name): "missing claim \(name)"
-        }
-    }
-}
-
-/// The claims of an Orgplane access token (Supabase-compatible).
-public struct AccessClaims: Sendable, Equatable {
-    public var subject: String
-    public var email: String
-    public var sessionID: String
-    public var issuedAt: Int
-    public var expiresAt: Int
-    public var issuer: String
-    public var audience: String = "authenticated"
-    public var role: String = "authenticated"
-
-    public init(subject: String, email: String, sessionID: String, issuedAt: Int, expiresAt: Int, issuer: String) {
-        self.subject = subject
-        self.email = email
-        self.sessionID = sessionID
-        self.issuedAt = issuedAt
-        self.expiresAt = expiresAt
-        self.issuer = issuer
-    }
-}
+import Glibc
 
 /// Signs and verifies HS256 tokens with libjwt.
 ///
