@@ -1,4 +1,5 @@
 import Foundation
+import Secrets
 
 /// An HTTP request as the application sees it: plain values, no transport.
 ///
@@ -79,16 +80,6 @@ public struct Request: Sendable {
     /// A fresh random request id (32 hex characters, like nginx's `$request_id`).
     public static func newID() -> String {
         var generator = SystemRandomNumberGenerator()
-        return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
-    }
-}
-
-extension String {
-    /// Without leading and trailing ASCII spaces and tabs (no Foundation bridging: hot path).
-    public var trimmingSpaces: String {
-        let bytes = utf8
-        guard let start = bytes.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }) else { return "" }
-        let end = bytes.lastIndex(where: { $0 != 0x20 && $0 != 0x09 })!
-        return String(self[start...end])
+        return Secrets.hex((0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) })
     }
 }

@@ -1,5 +1,4 @@
 import CSodium
-import Foundation
 
 /// Password hashing, random tokens, digests and constant-time comparison, over libsodium.
 public enum Secrets {
@@ -36,57 +35,20 @@ public enum Secrets {
         return x.withUnsafeBufferPointer { p in y.withUnsafeBufferPointer { q in sodium_memcmp(p.baseAddress, q.baseAddress, x.count) == 0 } }
     }
 
+    /// Lower-case hex of `bytes` (libsodium's `sodium_bin2hex`, constant-time): the one hex
+    /// encoder of the package (digests, request ids, slug suffixes).
     public static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: out, as: UTF8.self)
+        var out = [CChar](repeating: 0, count: bytes.count * 2 + 1)
+        _ = bytes.withUnsafeBufferPointer { sodium_bin2hex(&out, out.count, $0.baseAddress, $0.count) }
+        return String(decoding: out.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
+    /// URL-safe base64 without padding (RFC 4648 §5) of `bytes` (libsodium's
+    /// `sodium_bin2base64`, constant-time): the one base64url encoder of the package.
     public static func base64URL(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        let variant = sodium_base64_VARIANT_URLSAFE_NO_PADDING
+        var out = [CChar](repeating: 0, count: sodium_base64_encoded_len(bytes.count, variant))
+        _ = bytes.withUnsafeBufferPointer { sodium_bin2base64(&out, out.count, $0.baseAddress, $0.count, variant) }
+        return String(decoding: out.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
-
-/// argon2id password hashing with explicit parameters (PHC strings, libsodium).
-public struct PasswordHasher: Sendable {
-    /// Memory in KiB and iterations; OWASP's minimum is 19 MiB and t=2.
-    public let memoryKiB: Int
-    public let iterations: Int
-
-    public init(memoryKiB: Int = 19456, iterations: Int = 2) {
-        self.memoryKiB = memoryKiB
-        self.iterations = iterations
-    }
-
-    private var memlimit: Int { memoryKiB * 1024 }
-
-    /// Hashes a password to a PHC string (`$argon2id$v=19$m=…,t=…,p=1$…`).
-    public func hash(_ password: String) -> String {
-        var out = [CChar](repeating: 0, count: Int(crypto_pwhash_STRBYTES))
-        let length = UInt64(password.utf8.count)
-        let status = password.withCString { chars in
-            crypto_pwhash_str_alg(&out, chars, length, UInt64(iterations), memlimit, crypto_pwhash_ALG_ARGON2ID13)
-        }
-        precondition(status == 0, "argon2id hashing failed (out of memory)")
-        return String(cString: out)
-    }
-
-    /// Checks a password against a PHC string in constant time with respect to the password.
-    public func verify(_ password: String, against phc: String) -> Bool {
-        let length = UInt64(password.utf8.count)
-        return password.withCString { chars in crypto_pwhash_str_verify(phc, chars, length) == 0 }
-    }
-
-    /// Whether a stored hash was made with other parameters than these (rehash on login).
-    public func needsRehash(_ phc: String) -> Bool {
-        crypto_pwhash_str_needs_rehash(phc, UInt64(iterations), memlimit) != 0
-    }
-}
-

@@ -77,6 +77,9 @@ struct HostileInputTests {
         ("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64"), ("2001:db8:1:2::1", "2001:db8:1:2::/64"),
         ("2001:DB8:0001:0002:0:0:0:9", "2001:db8:1:2::/64"), ("::1", "0:0:0:0::/64"), ("fe80::1", "fe80:0:0:0::/64"),
         ("203.0.113.7", "203.0.113.7"), ("::ffff:203.0.113.7", "203.0.113.7"), ("not an address:", "not an address:"),
+        // Not addresses (inet_pton refuses them): their own key, never a shared network's.
+        ("1::2::3", "1::2::3"), ("1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7:8:9"), ("12345::1", "12345::1"),
+        ("fe80::1%eth0", "fe80::1%eth0"), ("::ffff:203.0.113", "::ffff:203.0.113"),
     ])
     func ipv6Buckets(address: String, key: String) {
         #expect(RateLimit.clientKey(address) == key)

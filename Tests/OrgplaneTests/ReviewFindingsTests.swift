@@ -2,6 +2,7 @@ import Foundation
 import HTTP
 @testable import Orgplane
 import Postgres
+import Secrets
 import Testing
 
 #if canImport(Glibc)
@@ -170,6 +171,8 @@ struct ReviewFindingsTests {
         #expect(RateLimit.networkKey("2001:db8::1") == "2001:db8:0:0::/64")
         #expect(RateLimit.clientKey("203.0.113.9") == "203.0.113.9")
         #expect(RateLimit.networkKey("not an address") == "not an address")
+        #expect(RateLimit.networkKey("1::2::3") == "1::2::3")
+        #expect(RateLimit.networkKey("203.0.113") == "203.0.113")
     }
 
     @Test("RT-02: RATE_LIMIT_LOGIN_PER_ACCOUNT_TOTAL is read, and may not be below the per-network limit")

@@ -45,6 +45,26 @@ struct SecretsTests {
         #expect(tokens.allSatisfy { $0.count == 43 && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" } })
     }
 
+    @Test("hex is lower-case, two digits per byte", arguments: [
+        ([], ""), ([0x00], "00"), ([0x0f, 0xf0, 0xff], "0ff0ff"), ([0xde, 0xad, 0xbe, 0xef, 0x01], "deadbeef01"),
+    ] as [([UInt8], String)])
+    func hex(bytes: [UInt8], text: String) {
+        #expect(Secrets.hex(bytes) == text)
+    }
+
+    @Test("base64url follows RFC 4648 without padding, with - and _ for the two last digits", arguments: [
+        ("", ""), ("f", "Zg"), ("fo", "Zm8"), ("foo", "Zm9v"), ("foob", "Zm9vYg"), ("fooba", "Zm9vYmE"), ("foobar", "Zm9vYmFy"),
+    ])
+    func base64URL(text: String, encoded: String) {
+        #expect(Secrets.base64URL(Array(text.utf8)) == encoded)
+    }
+
+    @Test("base64url writes - and _ where base64 writes + and /")
+    func base64URLAlphabet() {
+        #expect(Secrets.base64URL([0xfb, 0xff, 0xbf]) == "-_-_")
+        #expect(Secrets.base64URL([0xff, 0xef]) == "_-8")
+    }
+
     @Test("constant-time comparison is plain equality in result")
     func compare() {
         #expect(Secrets.constantTimeEquals("abc", "abc"))

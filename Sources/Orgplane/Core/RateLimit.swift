@@ -36,26 +36,18 @@ enum RateLimit {
     /// The client's network: the /24 of an IPv4 address, the /64 of an IPv6 address.
     static func networkKey(_ address: String) -> String { prefixKey(address, ipv4Network: true) }
 
+    /// Text that is not an address (`IPAddress`, parsed by `inet_pton`) is its own key.
     private static func prefixKey(_ address: String, ipv4Network: Bool) -> String {
-        guard address.contains(":") else { return ipv4Network ? ipv4Slash24(address) : address }
-        if let dot = address.lastIndex(of: ":"), address[address.index(after: dot)...].contains(".") {
-            let ipv4 = String(address[address.index(after: dot)...])  // IPv4-mapped (::ffff:a.b.c.d)
-            return ipv4Network ? ipv4Slash24(ipv4) : ipv4
+        let ipv4: [UInt8]
+        switch IPAddress(address) {
+        case nil: return address
+        case .v4(let bytes): ipv4 = bytes
+        case .v6(let bytes) where address.contains("."): ipv4 = Array(bytes[12...])  // IPv4-mapped (::ffff:a.b.c.d)
+        case .v6(let bytes):
+            let groups = stride(from: 0, to: 8, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }
+            return groups.joined(separator: ":") + "::/64"
         }
-        let halves = address.split(separator: "::", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-        let head = halves[0].isEmpty ? [] : halves[0].split(separator: ":").map(String.init)
-        let tail = halves.count > 1 && !halves[1].isEmpty ? halves[1].split(separator: ":").map(String.init) : []
-        var groups = head
-        if halves.count > 1 { groups += Array(repeating: "0", count: max(0, 8 - head.count - tail.count)) }
-        groups += tail
-        guard groups.count == 8, groups.allSatisfy({ $0.count <= 4 && UInt16($0, radix: 16) != nil }) else { return address }
-        return groups.prefix(4).map { String(UInt16($0, radix: 16)!, radix: 16) }.joined(separator: ":") + "::/64"
-    }
-
-    /// `a.b.c.0/24` for a dotted IPv4 address; anything else unchanged.
-    private static func ipv4Slash24(_ address: String) -> String {
-        let parts = address.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4, parts.allSatisfy({ UInt8($0) != nil }) else { return address }
-        return parts.prefix(3).map { String(UInt8($0)!) }.joined(separator: ".") + ".0/24"
+        let digits = ipv4.map { String($0) }
+        return ipv4Network ? digits.prefix(3).joined(separator: ".") + ".0/24" : digits.joined(separator: ".")
     }
 }
