@@ -7,8 +7,6 @@ import Secrets
 
 /// The CLI's commands. Each returns the process exit code.
 enum Commands {
-    static let version = "0.1.0"
-
     static func fail(_ message: String) -> Int32 {
         LogWriter.standardError.write(message)
         return 2

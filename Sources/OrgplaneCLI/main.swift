@@ -1,4 +1,5 @@
 import Foundation
+import Orgplane
 
 /// `orgplane serve | migrate | doctor | version | bench-hash`
 let arguments = CommandLine.arguments.dropFirst()
@@ -8,7 +9,7 @@ case "serve": exit(Commands.serve(environment))
 case "migrate": exit(Commands.migrate(environment))
 case "doctor": exit(Commands.doctor(environment))
 case "bench-hash": exit(Commands.benchHash(environment))
-case "version", "--version": print("orgplane \(Commands.version)"); exit(0)
+case "version", "--version": print("orgplane \(Application.version)"); exit(0)
 default:
     print("""
         usage: orgplane <command>

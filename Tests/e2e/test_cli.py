@@ -79,3 +79,13 @@ def test_migrate_is_idempotent():
     result = run("migrate", MIGRATE_DATABASE_URL=os.environ["ORGPLANE_TEST_ADMIN_URL"])
     assert result.returncode == 0, result.stderr
     assert "up to date" in result.stdout
+
+
+def test_the_cli_and_the_api_report_the_same_version(api):
+    result = run("version")
+    assert result.returncode == 0, result.stderr
+    printed = result.stdout.strip()
+    assert printed.startswith("orgplane ")
+    answer = api.request("GET", "/api/version")
+    assert answer.status_code == 200
+    assert printed == "orgplane " + answer.json()["version"]

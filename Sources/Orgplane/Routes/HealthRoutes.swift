@@ -3,8 +3,6 @@ import Postgres
 
 /// Liveness, readiness and version.
 enum HealthRoutes {
-    static let version = "0.1.0"
-
     static func register(_ router: inout Router) {
         router.add("GET", "/livez") { context in context.json(200, .object([("status", "ok")])) }
         router.add("GET", "/readyz", readyz)
@@ -33,7 +31,7 @@ enum HealthRoutes {
         let config = context.configuration
         let ready = notReadyReason(context) == nil
         return context.json(200, .object([
-            ("version", .string(version)),
+            ("version", .string(Application.version)),
             ("auth_provider", "orgplane"),
             ("org_creation_policy", .string(config.orgCreationPolicy.rawValue)),
             ("features", .object([
