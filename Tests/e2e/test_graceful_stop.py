@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
-import struct
 import subprocess
 import tempfile
 import threading
@@ -16,50 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-FCGI_BEGIN_REQUEST, FCGI_END_REQUEST, FCGI_PARAMS, FCGI_STDIN, FCGI_STDOUT = 1, 3, 4, 5, 6
-
-
-def _record(kind: int, body: bytes) -> bytes:
-    return struct.pack("!BBHHBB", 1, kind, 1, len(body), 0, 0) + body
-
-
-def _pair(name: str, value: str) -> bytes:
-    def length(n: int) -> bytes:
-        return bytes([n]) if n < 128 else struct.pack("!I", n | 0x80000000)
-    n, v = name.encode(), value.encode()
-    return length(len(n)) + length(len(v)) + n + v
-
-
-def fastcgi_get(socket_path: str, path: str, headers: dict[str, str], timeout: float = 30) -> tuple[int, bytes]:
-    """One FastCGI responder request, as nginx would send it; returns (status, body)."""
-    params = {"REQUEST_METHOD": "GET", "DOCUMENT_URI": path, "REQUEST_URI": path, "QUERY_STRING": "",
-              "CONTENT_LENGTH": "0", "HTTP_X_REAL_IP": "127.0.0.1"}
-    params.update({"HTTP_" + k.upper().replace("-", "_"): v for k, v in headers.items()})
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
-        s.settimeout(timeout)
-        s.connect(socket_path)
-        s.sendall(_record(FCGI_BEGIN_REQUEST, struct.pack("!HB5x", 1, 0))
-                  + _record(FCGI_PARAMS, b"".join(_pair(k, v) for k, v in params.items()))
-                  + _record(FCGI_PARAMS, b"") + _record(FCGI_STDIN, b""))
-        data = b""
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            data += chunk
-    out, offset, ended = b"", 0, False
-    while offset + 8 <= len(data):
-        _, kind, _, length, padding, _ = struct.unpack("!BBHHBB", data[offset:offset + 8])
-        body = data[offset + 8:offset + 8 + length]
-        offset += 8 + length + padding
-        if kind == FCGI_STDOUT:
-            out += body
-        elif kind == FCGI_END_REQUEST:
-            ended = True
-    assert ended, "the responder did not finish the request"
-    head, _, payload = out.partition(b"\r\n\r\n")
-    status = int(head.split(b"\r\n")[0].split()[1])
-    return status, payload
+import fastcgi
 
 
 class _HeldUpstream(BaseHTTPRequestHandler):
@@ -104,12 +59,12 @@ def test_sigterm_finishes_the_request_in_flight_then_exits(new_user):
             while not os.path.exists(sock):
                 assert time.monotonic() < deadline and pool.poll() is None, "the private pool did not start"
                 time.sleep(0.05)
-            assert fastcgi_get(sock, "/livez", {})[0] == 200
+            assert fastcgi.get(sock, "/livez", {})[0] == 200
 
             result: dict = {}
 
             def in_flight():
-                result["answer"] = fastcgi_get(sock, "/api/dataplane/v1/default/banks/held/memories/list", {
+                result["answer"] = fastcgi.get(sock, "/api/dataplane/v1/default/banks/held/memories/list", {
                     "Authorization": f"Bearer {user['access_token']}", "X-Org-Id": user["organization"]["id"]})
 
             caller = threading.Thread(target=in_flight)

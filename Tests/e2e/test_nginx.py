@@ -12,13 +12,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import socketserver
-import struct
 import threading
 
 import pytest
 import requests
+
+import fastcgi
 
 BASE_URL = os.environ.get("ORGPLANE_URL", "http://127.0.0.1:18080").rstrip("/")
 ECHO_PORT = int(os.environ.get("ORGPLANE_TEST_FCGI_ECHO_PORT", "18091"))
@@ -54,58 +54,14 @@ def get(path: str, **kw) -> requests.Response:
 
 # --------------------------------------------------------------------------- FastCGI echo
 
-FCGI_BEGIN_REQUEST, FCGI_END_REQUEST, FCGI_PARAMS, FCGI_STDIN, FCGI_STDOUT = 1, 3, 4, 5, 6
-
-
-def _read_exact(f, n: int) -> bytes:
-    data = f.read(n)
-    if len(data) != n:
-        raise EOFError
-    return data
-
-
-def _pairs(data: bytes) -> list[tuple[str, str]]:
-    out, i = [], 0
-
-    def length() -> int:
-        nonlocal i
-        if data[i] < 128:
-            i += 1
-            return data[i - 1]
-        i += 4
-        return struct.unpack(">I", data[i - 4 : i])[0] & 0x7FFFFFFF
-
-    while i < len(data):
-        nl, vl = length(), length()
-        name, value = data[i : i + nl], data[i + nl : i + nl + vl]
-        i += nl + vl
-        out.append((name.decode("latin-1"), value.decode("latin-1")))
-    return out
-
-
-def _record(rtype: int, rid: int, content: bytes) -> bytes:
-    return struct.pack(">BBHHBB", 1, rtype, rid, len(content), 0, 0) + content
-
-
 class _EchoHandler(socketserver.StreamRequestHandler):
     """One FastCGI request per connection (nginx: fastcgi_keep_conn off)."""
 
     def handle(self):
-        params, stdin, rid = b"", b"", 1
         try:
-            while True:
-                _, rtype, rid, clen, plen, _ = struct.unpack(">BBHHBB", _read_exact(self.rfile, 8))
-                content = _read_exact(self.rfile, clen)
-                _read_exact(self.rfile, plen)
-                if rtype == FCGI_PARAMS:
-                    params += content
-                elif rtype == FCGI_STDIN:
-                    if not content:
-                        break
-                    stdin += content
+            rid, pairs, stdin = fastcgi.read_request(self.rfile)
         except EOFError:
             return
-        pairs = _pairs(params)
         env = dict(pairs)
         if env.get("DOCUMENT_URI") == "/_test/authz-sub":
             self.server.authz_calls.append({"params": pairs, "stdin": stdin.decode("latin-1")})
@@ -120,11 +76,7 @@ class _EchoHandler(socketserver.StreamRequestHandler):
                 "X-Content-Type-Options: bogus\r\nX-Powered-By: echo\r\n"
                 f"Content-Length: {len(body)}\r\n\r\n"
             )
-        out = head.encode() + body
-        for i in range(0, len(out), 65535):
-            self.wfile.write(_record(FCGI_STDOUT, rid, out[i : i + 65535]))
-        self.wfile.write(_record(FCGI_STDOUT, rid, b""))
-        self.wfile.write(_record(FCGI_END_REQUEST, rid, struct.pack(">IB3x", 0, 0)))
+        self.wfile.write(fastcgi.response_records(head.encode() + body, rid))
 
 
 class _EchoServer(socketserver.ThreadingTCPServer):

@@ -23,7 +23,7 @@ import time
 import pytest
 import requests
 
-from test_graceful_stop import fastcgi_get
+import fastcgi
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BINARY = os.environ.get("ORGPLANE_TEST_BIN")
@@ -179,7 +179,7 @@ def test_workers_end_when_the_supervisor_is_killed():
         try:
             wait_for_socket(sock, pool)
             workers = wait_for_workers(pool.pid, 2)
-            assert fastcgi_get(sock, "/livez", {})[0] == 200
+            assert fastcgi.get(sock, "/livez", {})[0] == 200
 
             pool.kill()
             pool.wait(10)
