@@ -36,8 +36,13 @@ public struct FastCGIPool: Sendable {
     public var log: LogWriter
 
     public init(
-        listener: FastCGIListener, processes: Int, threads: Int, stopDeadlineMilliseconds: Int,
-        payloadTooLarge: Response, label: String = "serve", log: LogWriter = .standardError,
+        listener: FastCGIListener,
+        processes: Int,
+        threads: Int,
+        stopDeadlineMilliseconds: Int,
+        payloadTooLarge: Response,
+        label: String = "serve",
+        log: LogWriter = .standardError,
         makeResponder: @escaping @Sendable () -> any Responder
     ) {
         self.listener = listener
@@ -113,8 +118,11 @@ public struct FastCGIPool: Sendable {
             done.enter()
             let thread = Thread { [self] in
                 FastCGIWorker.run(
-                    listener: listener.fd, responder: makeResponder(), payloadTooLarge: payloadTooLarge,
-                    shouldStop: { stopRequested != 0 })
+                    listener: listener.fd,
+                    responder: makeResponder(),
+                    payloadTooLarge: payloadTooLarge,
+                    shouldStop: { stopRequested != 0 }
+                )
                 done.leave()
             }
             thread.stackSize = 1 << 20

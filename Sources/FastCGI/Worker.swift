@@ -59,7 +59,8 @@ public enum FastCGIWorker {
                 cursor += 1
             }
             guard cursor.pointee == 0x3D else { continue }
-            let key = String(decoding: name, as: UTF8.self), value = String(cString: cursor + 1)
+            let key = String(decoding: name, as: UTF8.self)
+            let value = String(cString: cursor + 1)
             if let earlier = headers[key] {
                 // A repeated header (nginx < 1.23 sends each as its own parameter) is one
                 // value, joined as HTTP joins fields, never "the last one wins": a repeated
@@ -90,14 +91,17 @@ public enum FastCGIWorker {
         }
         if received < length { body.removeSubrange(received...) }
         let path = param("DOCUMENT_URI", &request) ?? param("SCRIPT_NAME", &request) ?? "/"
-        return .request(Request(
-            method: param("REQUEST_METHOD", &request) ?? "GET",
-            path: path,
-            query: param("QUERY_STRING", &request) ?? "",
-            lowercasedHeaders: headers,
-            body: body,
-            clientIP: headers["x-real-ip"] ?? param("REMOTE_ADDR", &request) ?? "",
-            requestID: requestID))
+        return .request(
+            Request(
+                method: param("REQUEST_METHOD", &request) ?? "GET",
+                path: path,
+                query: param("QUERY_STRING", &request) ?? "",
+                lowercasedHeaders: headers,
+                body: body,
+                clientIP: headers["x-real-ip"] ?? param("REMOTE_ADDR", &request) ?? "",
+                requestID: requestID
+            )
+        )
     }
 
     private static func write(_ response: Response, to request: inout FCGX_Request) {

@@ -58,7 +58,11 @@ public enum JSON: Sendable, Equatable {
         case .null: out.append(contentsOf: Array("null".utf8))
         case .bool(let b): out.append(contentsOf: Array((b ? "true" : "false").utf8))
         case .number(let n):
-            if n.rounded() == n, abs(n) < 1e15 { out.append(contentsOf: Array(String(Int(n)).utf8)) } else { out.append(contentsOf: Array(String(n).utf8)) }
+            if n.rounded() == n, abs(n) < 1e15 {
+                out.append(contentsOf: Array(String(Int(n)).utf8))
+            } else {
+                out.append(contentsOf: Array(String(n).utf8))
+            }
         case .string(let s): JSON.writeString(s, into: &out)
         case .array(let items):
             out.append(UInt8(ascii: "["))

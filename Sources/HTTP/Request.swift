@@ -21,8 +21,13 @@ public struct Request: Sendable {
     public var requestID: String
 
     public init(
-        method: String, path: String, query: String = "", headers: [String: String] = [:],
-        body: [UInt8] = [], clientIP: String = "127.0.0.1", requestID: String = Request.newID()
+        method: String,
+        path: String,
+        query: String = "",
+        headers: [String: String] = [:],
+        body: [UInt8] = [],
+        clientIP: String = "127.0.0.1",
+        requestID: String = Request.newID()
     ) {
         self.method = method.uppercased()
         self.path = path
@@ -37,8 +42,13 @@ public struct Request: Sendable {
 
     /// A request whose header names are already lower-case (the transport's fast path).
     public init(
-        method: String, path: String, query: String, lowercasedHeaders: [String: String],
-        body: [UInt8], clientIP: String, requestID: String
+        method: String,
+        path: String,
+        query: String,
+        lowercasedHeaders: [String: String],
+        body: [UInt8],
+        clientIP: String,
+        requestID: String
     ) {
         self.method = method
         self.path = path

@@ -76,7 +76,8 @@ public struct Response: Sendable {
 /// Compares header names ignoring ASCII case, without allocating.
 @inline(__always)
 func asciiCaseInsensitiveEquals(_ a: String, _ b: String) -> Bool {
-    var x = a.utf8.makeIterator(), y = b.utf8.makeIterator()
+    var x = a.utf8.makeIterator()
+    var y = b.utf8.makeIterator()
     while true {
         switch (x.next(), y.next()) {
         case (nil, nil): return true

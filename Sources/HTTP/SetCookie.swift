@@ -1,6 +1,9 @@
 /// A `Set-Cookie` value with the attributes this service uses.
 public struct SetCookie: Sendable, Equatable {
-    public enum SameSite: String, Sendable { case strict = "Strict", lax = "Lax" }
+    public enum SameSite: String, Sendable {
+        case strict = "Strict"
+        case lax = "Lax"
+    }
 
     public var name: String
     public var value: String
@@ -11,8 +14,13 @@ public struct SetCookie: Sendable, Equatable {
     public var sameSite: SameSite
 
     public init(
-        name: String, value: String, path: String = "/", maxAge: Int? = nil,
-        httpOnly: Bool = true, secure: Bool, sameSite: SameSite
+        name: String,
+        value: String,
+        path: String = "/",
+        maxAge: Int? = nil,
+        httpOnly: Bool = true,
+        secure: Bool,
+        sameSite: SameSite
     ) {
         self.name = name
         self.value = value

@@ -14,7 +14,11 @@ public final class OutboundClient {
     /// Sends the request and waits for the whole answer.
     public func perform(_ request: OutboundRequest) throws -> OutboundResponse {
         guard let handle else { throw OutboundError.unavailable("no client") }
-        final class Sink { var bytes: [UInt8] = []; var limit = 0; var overflow = false }
+        final class Sink {
+            var bytes: [UInt8] = []
+            var limit = 0
+            var overflow = false
+        }
         let sink = Sink()
         sink.limit = request.maxResponseBytes
         var list: UnsafeMutablePointer<curl_slist>?
@@ -42,8 +46,13 @@ public final class OutboundClient {
         let writer: CCurl_write_callback = { pointer, size, count, userdata in
             let sink = Unmanaged<Sink>.fromOpaque(userdata!).takeUnretainedValue()
             let total = size * count
-            if sink.bytes.count + total > sink.limit { sink.overflow = true; return 0 }
-            pointer?.withMemoryRebound(to: UInt8.self, capacity: total) { sink.bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: total)) }
+            if sink.bytes.count + total > sink.limit {
+                sink.overflow = true
+                return 0
+            }
+            pointer?.withMemoryRebound(to: UInt8.self, capacity: total) {
+                sink.bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: total))
+            }
             return total
         }
         _ = CCurl_setopt_write(handle, CURLOPT_WRITEFUNCTION, writer)

@@ -11,9 +11,16 @@ public struct OutboundRequest: Sendable {
     /// Answer headers to return (`OutboundResponse.headers`), by name; others are not kept.
     public var responseHeaders: [String]
 
-    public init(method: String, url: String, headers: [(name: String, value: String)], body: [UInt8],
-                timeoutMilliseconds: Int, connectTimeoutMilliseconds: Int, maxResponseBytes: Int = 16 << 20,
-                responseHeaders: [String] = []) {
+    public init(
+        method: String,
+        url: String,
+        headers: [(name: String, value: String)],
+        body: [UInt8],
+        timeoutMilliseconds: Int,
+        connectTimeoutMilliseconds: Int,
+        maxResponseBytes: Int = 16 << 20,
+        responseHeaders: [String] = []
+    ) {
         self.method = method
         self.url = url
         self.headers = headers

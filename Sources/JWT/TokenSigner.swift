@@ -65,8 +65,13 @@ public struct TokenSigner: Sendable {
         guard try string("aud") == Self.audience else { throw JWTError.wrongAudience }
         guard try string("iss") == issuer else { throw JWTError.wrongIssuer }
         var claims = AccessClaims(
-            subject: try string("sub"), email: try string("email"), sessionID: try string("session_id"),
-            issuedAt: try integer("iat") ?? 0, expiresAt: expiresAt, issuer: issuer)
+            subject: try string("sub"),
+            email: try string("email"),
+            sessionID: try string("session_id"),
+            issuedAt: try integer("iat") ?? 0,
+            expiresAt: expiresAt,
+            issuer: issuer
+        )
         claims.role = try string("role")
         return claims
     }

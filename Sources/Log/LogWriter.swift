@@ -44,7 +44,8 @@ public final class LogWriter: @unchecked Sendable {  // state guarded by `mutex`
     /// Writes `line` and a newline, or counts it as dropped.
     public func write(_ line: String) {
         // SIGPIPE would end the process before write(2) could return EPIPE.
-        var blocked = sigset_t(), previous = sigset_t()
+        var blocked = sigset_t()
+        var previous = sigset_t()
         sigemptyset(&blocked)
         sigaddset(&blocked, SIGPIPE)
         pthread_sigmask(SIG_BLOCK, &blocked, &previous)
@@ -60,7 +61,10 @@ public final class LogWriter: @unchecked Sendable {  // state guarded by `mutex`
         }
         if dropped > 0 || torn {
             let notice = (torn ? "\n" : "") + (dropped > 0 ? "log: \(dropped) earlier lines could not be written and were dropped\n" : "")
-            guard put(notice, &brokenPipe) else { dropped += 1; return }
+            guard put(notice, &brokenPipe) else {
+                dropped += 1
+                return
+            }
             dropped = 0
         }
         if !put(line + "\n", &brokenPipe) { dropped += 1 }

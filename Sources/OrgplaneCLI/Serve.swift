@@ -25,13 +25,19 @@ extension Commands {
         do {
             let services = try Application.services(configuration: config)
             let listener = try FastCGIListener(
-                path: config.fcgiSocket, mode: config.fcgiSocketGroup == nil ? 0o666 : 0o660, group: config.fcgiSocketGroup)
+                path: config.fcgiSocket,
+                mode: config.fcgiSocketGroup == nil ? 0o666 : 0o660,
+                group: config.fcgiSocketGroup
+            )
             let pool = FastCGIPool(
-                listener: listener, processes: config.workerProcesses, threads: config.workerThreads,
+                listener: listener,
+                processes: config.workerProcesses,
+                threads: config.workerThreads,
                 // The longest a request should take: the dataplane timeout, plus 5 s.
                 stopDeadlineMilliseconds: config.dataplaneTimeoutMilliseconds + 5_000,
                 payloadTooLarge: APIError.payloadTooLarge.response,
-                makeResponder: { WorkerResponder(Application.worker(services: services)) })
+                makeResponder: { WorkerResponder(Application.worker(services: services)) }
+            )
             try pool.run()
             return 0
         } catch {

@@ -9,15 +9,19 @@ case "serve": exit(Commands.serve(environment))
 case "migrate": exit(Commands.migrate(environment))
 case "doctor": exit(Commands.doctor(environment))
 case "bench-hash": exit(Commands.benchHash(environment))
-case "version", "--version": print("orgplane \(Application.version)"); exit(0)
+case "version", "--version":
+    print("orgplane \(Application.version)")
+    exit(0)
 default:
-    print("""
+    print(
+        """
         usage: orgplane <command>
           serve       run the FastCGI pool (see docs/INTERFACES.md for the environment)
           migrate     apply migrations/ to MIGRATE_DATABASE_URL (or DATABASE_URL)
           doctor      check configuration, database, role, RLS and migrations
           bench-hash  measure the argon2id hash rate at the configured parameters
           version     print the version
-        """)
+        """
+    )
     exit(arguments.first == nil || arguments.first == "help" || arguments.first == "--help" ? 0 : 2)
 }

@@ -29,7 +29,8 @@ public enum Secrets {
 
     /// Compares two strings in time that depends only on their length.
     public static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
         guard x.count == y.count else { return false }
         if x.isEmpty { return true }
         return x.withUnsafeBufferPointer { p in y.withUnsafeBufferPointer { q in sodium_memcmp(p.baseAddress, q.baseAddress, x.count) == 0 } }
