@@ -184,7 +184,7 @@ public struct FastCGIPool: Sendable {
     /// have ended between `fork()` and this call, so the parent is checked afterwards; false
     /// means it is gone and the worker should not start.
     private static func followSupervisor(_ supervisor: pid_t, signal: Int32) -> Bool {
-        _ = orgplane_set_parent_death_signal(signal)
+        _ = CFastCGI_set_parent_death_signal(signal)
         return getppid() == supervisor
     }
 }

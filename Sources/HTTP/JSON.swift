@@ -1,5 +1,3 @@
-import Foundation
-
 /// A JSON value with ordered object keys: what the API writes and reads.
 public enum JSON: Sendable, Equatable {
     case null

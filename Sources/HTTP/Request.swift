@@ -1,4 +1,3 @@
-import Foundation
 import Secrets
 
 /// An HTTP request as the application sees it: plain values, no transport.

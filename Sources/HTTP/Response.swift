@@ -1,5 +1,3 @@
-import Foundation
-
 /// An HTTP response as the application produces it: status, ordered headers, body bytes.
 public struct Response: Sendable {
     public var status: Int
