@@ -12,6 +12,7 @@ Environment (exported by scripts/test; defaults match it):
   ORGPLANE_TEST_JWT_SECRET     the pool's JWT_SECRET (to forge tokens in tests)
   ORGPLANE_TEST_BIN            the orgplane binary under test (tests that run a private pool)
   ORGPLANE_TEST_NGINX_USER     the user nginx's workers run as (tests that run a private nginx)
+  ORGPLANE_TEST_FCGI_SOCKET    the pool's unix socket (tests that speak FastCGI to it, fastcgi.py)
 
 Fixtures:
   base_url        the nginx URL

@@ -110,11 +110,22 @@ def response_records(output: bytes, request_id: int = 1) -> bytes:
 
 # --------------------------------------------------------------------------- client side
 
-def get(socket_path: str, path: str, headers: dict[str, str], timeout: float = 30) -> tuple[int, bytes]:
-    """One GET to a FastCGI responder on a unix socket, as nginx would send it; (status, body)."""
+def get(socket_path: str, path: str, headers: dict[str, str], timeout: float = 30,
+        params: dict[str, str] | None = None) -> tuple[int, bytes]:
+    """One GET to a FastCGI responder on a unix socket, as nginx would send it; (status, body).
+    `params` adds or replaces parameters (e.g. a CONTENT_LENGTH nginx would have refused)."""
+    status, _, body = exchange(socket_path, path, headers, timeout, params)
+    return status, body
+
+
+def exchange(socket_path: str, path: str, headers: dict[str, str], timeout: float = 30,
+             params: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    """As `get`, with the answer's CGI headers (names lower-cased): (status, headers, body)."""
+    extra = params
     params = {"REQUEST_METHOD": "GET", "DOCUMENT_URI": path, "REQUEST_URI": path, "QUERY_STRING": "",
               "CONTENT_LENGTH": "0", "HTTP_X_REAL_IP": "127.0.0.1"}
     params.update({"HTTP_" + k.upper().replace("-", "_"): v for k, v in headers.items()})
+    params.update(extra or {})
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
         s.settimeout(timeout)
         s.connect(socket_path)
@@ -134,5 +145,7 @@ def get(socket_path: str, path: str, headers: dict[str, str], timeout: float = 3
             ended = True
     assert ended, "the responder did not finish the request"
     head, _, payload = out.partition(b"\r\n\r\n")
-    status = int(head.split(b"\r\n")[0].split()[1])
-    return status, payload
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    fields = dict((name.strip().lower(), value.strip()) for name, _, value in (line.partition(":") for line in lines[1:]))
+    return status, fields, payload
