@@ -1,14 +1,6 @@
 import FastCGI
 import Glibc
-import HTTP
 import Orgplane
-
-/// Adapts the application's `Worker` to the FastCGI transport.
-final class WorkerResponder: Responder {
-    let worker: Worker
-    init(_ worker: Worker) { self.worker = worker }
-    func respond(to request: Request) -> Response { worker.respond(to: request) }
-}
 
 extension Commands {
     /// `orgplane serve`: reads the configuration, binds the socket and runs the pre-forked
