@@ -23,7 +23,7 @@ extension Request {
             if byte == UInt8(ascii: "%") {
                 let high = bytes.index(after: index)
                 guard high < bytes.endIndex, bytes.index(after: high) < bytes.endIndex,
-                      let h = hexValue(bytes[high]), let l = hexValue(bytes[bytes.index(after: high)])
+                    let h = hexValue(bytes[high]), let l = hexValue(bytes[bytes.index(after: high)])
                 else { return nil }
                 out.append(h << 4 | l)
                 index = bytes.index(high, offsetBy: 2)

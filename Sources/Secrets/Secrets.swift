@@ -52,4 +52,20 @@ public enum Secrets {
         _ = bytes.withUnsafeBufferPointer { sodium_bin2base64(&out, out.count, $0.baseAddress, $0.count, variant) }
         return String(decoding: out.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
+
+    /// The bytes of URL-safe base64 without padding, or nil for anything else: padding,
+    /// other characters, or a last digit with bits set that no encoder writes (so each byte
+    /// string has exactly one spelling).
+    public static func base64URLDecoded(_ text: String) -> [UInt8]? {
+        let characters = Array(text.utf8)
+        var out = [UInt8](repeating: 0, count: characters.count * 3 / 4 + 1)
+        var length = 0
+        let status = characters.withUnsafeBufferPointer { input in
+            input.withMemoryRebound(to: CChar.self) {
+                sodium_base642bin(&out, out.count, $0.baseAddress, $0.count, nil, &length, nil, sodium_base64_VARIANT_URLSAFE_NO_PADDING)
+            }
+        }
+        guard status == 0 else { return nil }
+        return Array(out.prefix(length))
+    }
 }

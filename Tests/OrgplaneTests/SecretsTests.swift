@@ -65,6 +65,21 @@ struct SecretsTests {
         #expect(Secrets.base64URL([0xff, 0xef]) == "_-8")
     }
 
+    @Test("base64url decoding takes back exactly what the encoder writes")
+    func base64URLRoundTrip() {
+        for length in 0..<40 {
+            let bytes = Secrets.randomBytes(length)
+            #expect(Secrets.base64URLDecoded(Secrets.base64URL(bytes)) == bytes)
+        }
+    }
+
+    @Test("base64url decoding refuses padding, the standard alphabet's + and /, stray text and unused bits", arguments: [
+        "Zg==", "Zm9vYg=", "+/+/", "Zm9v YmFy", "Zm9v\n", "Z", "Zh", "Zm9", "é",
+    ])
+    func base64URLRefusals(text: String) {
+        #expect(Secrets.base64URLDecoded(text) == nil)
+    }
+
     @Test("constant-time comparison is plain equality in result")
     func compare() {
         #expect(Secrets.constantTimeEquals("abc", "abc"))

@@ -1,6 +1,7 @@
 import Foundation
 import HTTP
 import Postgres
+import Secrets
 
 /// What an audit event records. The raw values are the API's `action` strings.
 public enum AuditAction: String, Sendable, CaseIterable {
@@ -120,9 +121,8 @@ struct AuditCursor: Sendable, Equatable {
     /// Parses a cursor a client sent back; nil for anything this service did not write.
     init?(text: String) {
         guard text.utf8.count <= 128,
-              text.utf8.allSatisfy({ $0.isBase64URL }),
-              let data = Data(base64Encoded: AuditCursor.standardBase64(text)),
-              let plain = String(data: data, encoding: .utf8)
+              let bytes = Secrets.base64URLDecoded(text),
+              let plain = String(bytes: bytes, encoding: .utf8)
         else { return nil }
         let parts = plain.split(separator: ".", omittingEmptySubsequences: false)
         // Up to year 9999, so the timestamp built from it is always valid.
@@ -134,21 +134,7 @@ struct AuditCursor: Sendable, Equatable {
         guard self.text.bytesEqual(text) else { return nil }  // only the one spelling this service writes
     }
 
-    var text: String {
-        Data("\(microseconds).\(id)".utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-    }
-
-    private static func standardBase64(_ text: String) -> String {
-        let swapped = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        return swapped + String(repeating: "=", count: (4 - swapped.utf8.count % 4) % 4)
-    }
-}
-
-extension UInt8 {
-    fileprivate var isBase64URL: Bool {
-        (self >= 0x41 && self <= 0x5a) || (self >= 0x61 && self <= 0x7a) || (self >= 0x30 && self <= 0x39) || self == 0x2d || self == 0x5f
-    }
+    var text: String { Secrets.base64URL(Array("\(microseconds).\(id)".utf8)) }
 }
 
 /// Writing events from route handlers, inside the transaction of the change.

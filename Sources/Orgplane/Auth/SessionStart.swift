@@ -1,3 +1,4 @@
+import HTTP
 import Postgres
 
 /// What is recorded when a session starts (signup, login), in the transaction that creates it.
