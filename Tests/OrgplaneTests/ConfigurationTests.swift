@@ -1,0 +1,44 @@
+import Foundation
+import HTTP
+@testable import Orgplane
+import Postgres
+import Testing
+
+@Suite("Configuration")
+struct ConfigurationTests {
+    let good = ["DATABASE_URL": "postgresql://orgplane_service@/orgplane?host=/tmp", "JWT_SECRET": String(repeating: "k", count: 32)]
+
+    @Test("a valid environment gives the documented defaults")
+    func defaults() throws {
+        let config = try Configuration.fromEnvironment(good).get()
+        #expect(config.orgCreationPolicy == .directSignupOnly)
+        #expect(config.accessTokenTTL == 900)
+        #expect(config.dataplaneOrgHeader == "X-Org-Id")
+        #expect(!config.secureCookies)
+    }
+
+    @Test("every problem is listed in plain words", arguments: [
+        (["JWT_SECRET": ""], "JWT_SECRET is not set"),
+        (["JWT_SECRET": "short"], "JWT_SECRET is too short"),
+        (["ORG_CREATION_POLICY": "sometimes"], "ORG_CREATION_POLICY must be"),
+        (["DATABASE_URL": "mysql://x"], "DATABASE_URL must start with postgresql://"),
+        (["DATABASE_URL": ""], "DATABASE_URL is not set"),
+        (["WORKER_THREADS": "0"], "WORKER_THREADS must be a whole number"),
+        (["PUBLIC_URL": "not a url"], "PUBLIC_URL must be"),
+        (["PASSWORD_MEMLIMIT_KIB": "1024"], "PASSWORD_MEMLIMIT_KIB must be"),
+    ])
+    func problems(overrides: [String: String], message: String) {
+        let env = good.merging(overrides) { $1 }
+        guard case .failure(let errors) = Configuration.fromEnvironment(env) else {
+            Issue.record("accepted a bad configuration")
+            return
+        }
+        #expect(errors.description.contains(message))
+    }
+
+    @Test("https or a public host means Secure cookies")
+    func secure() throws {
+        #expect(try Configuration.fromEnvironment(good.merging(["PUBLIC_URL": "https://teams.example.com"]) { $1 }).get().secureCookies)
+        #expect(try Configuration.fromEnvironment(good.merging(["PUBLIC_URL": "http://teams.example.com"]) { $1 }).get().secureCookies)
+    }
+}
