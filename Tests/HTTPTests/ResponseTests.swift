@@ -1,7 +1,4 @@
-import Foundation
 import HTTP
-@testable import Orgplane
-import Postgres
 import Testing
 
 @Suite("Responses")

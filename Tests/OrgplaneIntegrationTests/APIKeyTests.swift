@@ -5,7 +5,7 @@ import Postgres
 import Secrets
 import Testing
 
-@Suite("API keys: create, show once, list, revoke")
+@Suite("API keys: create, show once, list, revoke", .database)
 struct APIKeyTests {
     @Test("a key is shown once at creation, as opk_<public id>_<secret>, and never again")
     func createdOnce() throws {

@@ -4,7 +4,7 @@ import HTTP
 import Postgres
 import Testing
 
-@Suite("Audit log: what is recorded, in the change's transaction, and how owners and admins page through it")
+@Suite("Audit log: what is recorded, in the change's transaction, and how owners and admins page through it", .database)
 struct AuditTests {
     @Test("every organization action is recorded once, with its actor, target, address and request id")
     func organizationActions() throws {

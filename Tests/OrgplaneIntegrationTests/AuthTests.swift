@@ -4,7 +4,7 @@ import HTTP
 import Postgres
 import Testing
 
-@Suite("Accounts: signup, login, refresh, logout, password")
+@Suite("Accounts: signup, login, refresh, logout, password", .database)
 struct AuthTests {
     @Test("signup creates the user, an organization they own and a session")
     func signup() throws {
@@ -246,7 +246,7 @@ struct AuthTests {
     }
 }
 
-@Suite("Housekeeping")
+@Suite("Housekeeping", .database)
 struct HousekeepingTests {
     @Test("garbage collection removes old rate-limit windows and long-dead sessions, and nothing live")
     func collectGarbage() throws {

@@ -31,7 +31,7 @@ private struct Team {
     }
 }
 
-@Suite("/_authz: the dataplane decision for nginx auth_request")
+@Suite("/_authz: the dataplane decision for nginx auth_request", .database)
 struct AuthzTests {
     static let read = ("GET", "/v1/default/banks/bank-a/memories/list")
     static let recall = ("POST", "/v1/default/banks/bank-a/memories/recall")
@@ -303,7 +303,7 @@ struct AuthzTests {
     }
 }
 
-@Suite("Dataplane gateway: what happens before and instead of the upstream")
+@Suite("Dataplane gateway: what happens before and instead of the upstream", .database)
 struct GatewayTests {
     @Test("without DATAPLANE_URL an allowed call is 503 dataplane_not_configured; a refused one is still refused")
     func notConfigured() throws {

@@ -2,7 +2,7 @@ import HTTP
 import Orgplane
 import Testing
 
-@Suite("The gateway when every dataplane slot is taken")
+@Suite("The gateway when every dataplane slot is taken", .database)
 struct DataplaneBusyTests {
     @Test("a call beyond the bound is 503 dataplane_busy with Retry-After, before any upstream; a freed slot serves again")
     func busy() throws {

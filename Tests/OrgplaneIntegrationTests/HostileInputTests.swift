@@ -5,7 +5,7 @@ import Postgres
 import Testing
 
 /// Inputs found by review that once produced a 500, slipped past a limit, or could be forged.
-@Suite("Hostile input")
+@Suite("Hostile input", .database)
 struct HostileInputTests {
     @Test("a name of 14 family emoji (98 code points) still gets a default organization name within the limit")
     func longGraphemeName() throws {
@@ -121,7 +121,7 @@ struct HostileInputTests {
     }
 }
 
-@Suite("Hostile input, second review")
+@Suite("Hostile input, second review", .database)
 struct HostileInputSecondReviewTests {
     @Test("a raw '#' in the original URI is refused: nginx would forward only the part before it")
     func fragmentInOriginalURI() throws {

@@ -4,7 +4,7 @@ import Orgplane
 import Postgres
 import Testing
 
-@Suite("Invites: create, list, revoke, preview, accept")
+@Suite("Invites: create, list, revoke, preview, accept", .database)
 struct InviteTests {
     @Test("an invite is created with its role, a 7-day default expiry, a token shown once and a fragment link")
     func create() throws {

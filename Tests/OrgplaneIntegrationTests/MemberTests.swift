@@ -4,7 +4,7 @@ import Orgplane
 import Postgres
 import Testing
 
-@Suite("Members: list, change role, remove, leave, the last owner")
+@Suite("Members: list, change role, remove, leave, the last owner", .database)
 struct MemberTests {
     @Test("every member, viewers included, lists the members with their email, name, role and join time")
     func list() throws {

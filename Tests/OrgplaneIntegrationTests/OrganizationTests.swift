@@ -4,7 +4,7 @@ import Orgplane
 import Postgres
 import Testing
 
-@Suite("Organizations: list, read, create, rename, select")
+@Suite("Organizations: list, read, create, rename, select", .database)
 struct OrganizationTests {
     static let open = TestApp.services { $0.orgCreationPolicy = .open }
 

@@ -11,7 +11,7 @@ import Glibc
 
 /// The security review's findings (shared/research/redteam.md), one story each, as they were
 /// reproduced against the reviewed commit; every test here failed there.
-@Suite("Security review findings")
+@Suite("Security review findings", .database)
 struct ReviewFindingsTests {
     // MARK: RT-01 invites outlive their creator's authority
 

@@ -4,7 +4,7 @@ import Orgplane
 import Postgres
 import Testing
 
-@Suite("Sessions a person can see and end")
+@Suite("Sessions a person can see and end", .database)
 struct SessionTests {
     @Test("the list shows each live session with where it started, when it was last seen, and which one is current")
     func list() throws {

@@ -1,7 +1,5 @@
 import Foundation
-import HTTP
 @testable import Orgplane
-import Postgres
 import Testing
 
 @Suite("Configuration")

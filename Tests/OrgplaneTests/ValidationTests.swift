@@ -1,7 +1,6 @@
 import Foundation
 import HTTP
 @testable import Orgplane
-import Postgres
 import Testing
 
 @Suite("Input validation")

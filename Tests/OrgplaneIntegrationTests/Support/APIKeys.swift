@@ -1,11 +1,5 @@
-import Foundation
 import HTTP
-import Orgplane
-import Postgres
-import Secrets
 import Testing
-
-// MARK: - Helpers for API key stories
 
 /// A key as answered at creation (the only time `key` is shown).
 struct IssuedKey {

@@ -1,6 +1,4 @@
 import Foundation
-import HTTP
-import Orgplane
 import Postgres
 import Testing
 

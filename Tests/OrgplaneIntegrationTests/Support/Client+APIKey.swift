@@ -1,9 +1,5 @@
-import Foundation
 import HTTP
 import Orgplane
-import Postgres
-import Secrets
-import Testing
 
 extension Client {
     /// A client that authenticates with an API key.

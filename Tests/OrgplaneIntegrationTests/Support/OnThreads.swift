@@ -1,13 +1,4 @@
 import Foundation
-import HTTP
-@testable import Orgplane
-import Postgres
-import Secrets
-import Testing
-
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Runs `body(0..<count)` at once, each on a thread of its own (real parallelism, unlike tasks
 /// on the cooperative pool), and returns the answers by index.

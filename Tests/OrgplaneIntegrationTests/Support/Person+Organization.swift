@@ -1,10 +1,6 @@
-import Foundation
 import HTTP
 import Orgplane
-import Postgres
 import Testing
-
-// MARK: - Helpers shared by the organization, member and invite stories
 
 extension Person {
     /// Creates an invite to this person's organization (or `organizationID`) and returns the

@@ -1,6 +1,4 @@
 import Foundation
-import HTTP
-import Orgplane
 import Testing
 
 #if canImport(Glibc)

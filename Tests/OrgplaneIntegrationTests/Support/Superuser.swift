@@ -1,6 +1,3 @@
-import Foundation
-import HTTP
-import Orgplane
 import Postgres
 import Testing
 

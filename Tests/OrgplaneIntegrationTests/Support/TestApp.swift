@@ -6,12 +6,15 @@ import Testing
 /// The application under test, built by the same factory as `orgplane serve`, against the
 /// real PostgreSQL started by `scripts/test` (`ORGPLANE_TEST_DATABASE_URL`).
 enum TestApp {
-    static let databaseURL: String = {
-        guard let url = ProcessInfo.processInfo.environment["ORGPLANE_TEST_DATABASE_URL"], !url.isEmpty else {
-            fatalError("ORGPLANE_TEST_DATABASE_URL is not set: run the tests with scripts/test")
+    /// The service-role URL from the environment; nil when it is not set.
+    static let configuredDatabaseURL: String? = ProcessInfo.processInfo.environment["ORGPLANE_TEST_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+
+    static var databaseURL: String {
+        guard let configuredDatabaseURL else {
+            fatalError("ORGPLANE_TEST_DATABASE_URL is not set, and a suite without the `.database` trait reached for the database")
         }
-        return url
-    }()
+        return configuredDatabaseURL
+    }
 
     /// A superuser URL for tests that inspect the database directly.
     static var adminURL: String { ProcessInfo.processInfo.environment["ORGPLANE_TEST_ADMIN_URL"] ?? databaseURL }
@@ -43,6 +46,15 @@ enum TestApp {
     /// Services with an adjusted configuration or clock.
     static func services(clock: Clock = .system, _ adjust: (inout Configuration) -> Void) -> Services {
         try! Application.services(configuration: configuration(adjust), clock: clock)
+    }
+}
+
+extension Trait where Self == ConditionTrait {
+    /// Every suite of this target carries this trait. Without `ORGPLANE_TEST_DATABASE_URL` the
+    /// suite is skipped and the run says why, so that a plain `swift test` still runs every unit
+    /// test; with it set, the suite runs, and fails if that database cannot be reached.
+    static var database: Self {
+        .enabled(if: TestApp.configuredDatabaseURL != nil, "needs PostgreSQL: set ORGPLANE_TEST_DATABASE_URL, or run scripts/test")
     }
 }
 
