@@ -373,7 +373,7 @@ struct APIKeyTests {
             #expect(response.status == 403, "\(response.bodyText)")
         }
         #expect(try ann.role(of: max.id) == "member")
-        #expect(try ann.organization()["name"]?.stringValue != "Renamed")
+        #expect(try #require(try ann.organization()["name"]?.stringValue) != "Renamed")
         #expect(try ann.listedKeys().count == 1)
         // Reading the organization is what org:read is for; without it even that is refused.
         #expect(key.get(org).status == 200)

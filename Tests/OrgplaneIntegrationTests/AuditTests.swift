@@ -77,7 +77,8 @@ struct AuditTests {
         #expect(events.compactMap { $0["action"]?.stringValue }.sorted() == ["invite.accepted", "invite.created", "organization.created"])
         let accepted = try #require(events.first { $0["action"]?.stringValue == "invite.accepted" })
         #expect(accepted["actor"]?["id"]?.stringValue == bob.id)
-        #expect(accepted["target"]?["id"] == invite["id"])
+        let inviteID = try #require(invite["id"]?.stringValue)
+        #expect(accepted["target"]?["id"]?.stringValue == inviteID)
     }
 
     @Test("account events — sessions, failed logins, logout, refresh reuse, password change — are stored without an organization")

@@ -25,7 +25,8 @@ struct SessionTests {
         }
         // The laptop sees the same two, with itself as current.
         let fromLaptop = try #require(laptop.get("/api/me/sessions").json.arrayValue)
-        #expect(fromLaptop.first { $0["current"] == .bool(true) }?["id"] == other["id"])
+        let otherID = try #require(other["id"]?.stringValue)
+        #expect(fromLaptop.first { $0["current"] == .bool(true) }?["id"]?.stringValue == otherID)
     }
 
     @Test("ending a session stops its access token at once and its refresh token, and is audited")
