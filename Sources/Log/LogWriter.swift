@@ -34,6 +34,20 @@ public final class LogWriter: @unchecked Sendable {  // state guarded by `mutex`
         mutex.deallocate()
     }
 
+    /// Makes the descriptor non-blocking when it is a pipe or a socket, so a reader that
+    /// stalls (a stopped `tee`, a busy journald) costs dropped lines, never a blocked worker:
+    /// a full pipe is then an `EAGAIN`, counted like any other lost line. Terminals and
+    /// files stay as they are. Returns whether the descriptor is now non-blocking.
+    @discardableResult
+    public func neverBlock() -> Bool {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { return false }
+        let kind = info.st_mode & S_IFMT
+        guard kind == S_IFIFO || kind == S_IFSOCK else { return false }
+        let flags = fcntl(descriptor, F_GETFL)
+        return flags >= 0 && fcntl(descriptor, F_SETFL, flags | O_NONBLOCK) == 0
+    }
+
     /// Lines that could not be written so far.
     public var droppedLines: Int {
         pthread_mutex_lock(mutex)

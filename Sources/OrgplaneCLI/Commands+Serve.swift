@@ -1,5 +1,6 @@
 import FastCGI
 import Glibc
+import Log
 import Orgplane
 
 extension Commands {
@@ -9,6 +10,8 @@ extension Commands {
         // First of all: a closed log pipe is an EPIPE for the log writer, never a signal that
         // ends the pool (inherited by every worker).
         signal(SIGPIPE, SIG_IGN)
+        // ... and a log reader that stalls costs dropped lines, never a blocked worker.
+        LogWriter.standardError.neverBlock()
         let config: Configuration
         switch configuration(env) {
         case .success(let value): config = value

@@ -39,6 +39,28 @@ struct LogWriterTests {
         #expect(log.droppedLines == 0)
     }
 
+    @Test("a pipe whose reader stalls never blocks the writer: lines beyond the pipe's buffer are dropped and counted")
+    func readerStalls() throws {
+        let pipe = Pipe()
+        let log = LogWriter(descriptor: pipe.write)
+        try #require(log.neverBlock())
+        try #require(fcntl(pipe.write, F_GETFL) & O_NONBLOCK != 0)
+        let line = String(repeating: "x", count: 1000)
+        for _ in 0..<200 { log.write(line) }  // 200 KB into a 64 KiB pipe nobody reads
+        #expect(log.droppedLines > 0)
+        #expect(log.droppedLines < 200)
+    }
+
+    @Test("a regular file stays blocking")
+    func fileStaysBlocking() throws {
+        var template = Array("/tmp/orgplane-log-XXXXXX".utf8CString)
+        let descriptor = mkstemp(&template)
+        try #require(descriptor >= 0)
+        defer { close(descriptor); unlink(template) }
+        #expect(!LogWriter(descriptor: descriptor).neverBlock())
+        #expect(fcntl(descriptor, F_GETFL) & O_NONBLOCK == 0)
+    }
+
     @Test("a pipe whose reader is gone drops lines (EPIPE, no SIGPIPE, no trap) and counts them")
     func readerGone() {
         let pipe = Pipe()

@@ -181,7 +181,26 @@ struct AuditTests {
         #expect(ada.client.patch("/api/organizations/\(org)/members/\(ann.id)", .object([("role", "viewer")])).status == 403)
         #expect(ann.client.delete("/api/organizations/\(org)/invites/\(UUID().uuidString)").status == 404)
         #expect(ann.client.patch("/api/organizations/\(org)", .object([("name", "")])).status == 400)
+        // Giving Ada the role she already has answers as usual and changes nothing.
+        #expect(ann.client.patch("/api/organizations/\(org)/members/\(ada.id)", .object([("role", "admin")])).status == 200)
         #expect(try ann.auditEvents().count == before)
+    }
+
+    @Test("eight logouts racing with one token record the session's end once")
+    func racingLogoutsRecordOnce() async throws {
+        let ann = try Person.signUp("Ann")
+        let token = ann.accessToken
+        let statuses = await concurrently(0..<8) { client, _ in
+            client.bearer = token
+            return client.post("/api/auth/logout").status
+        }
+        #expect(statuses.allSatisfy { $0 == 204 } && statuses.count == 8)
+        let ended = try Superuser.query(
+            """
+            select count(*)::int as n from orgplane.audit_events
+            where action = 'session.revoked' and target_id in (select id from orgplane.sessions where user_id = \(ann.id)::uuid)
+            """)
+        #expect(ended.first?.int("n") == 1)
     }
 
     @Test("paging is newest first and stable: events added while paging cause no duplicate and no gap")

@@ -376,6 +376,69 @@ struct ReviewFindingsTests {
         }
     }
 
+    // MARK: The password change races (review of the fixes)
+
+    /// A context whose identity is `bearer`'s session, for running the write half alone.
+    private func context(bearer: String, connection: Postgres.Connection) -> Context {
+        Context(
+            request: Request(
+                method: "POST", path: "/api/auth/password", query: "", headers: ["Authorization": "Bearer \(bearer)"], body: [],
+                clientIP: "192.0.2.2"),
+            services: TestApp.services, store: Store(connect: { connection }), connections: nil)
+    }
+
+    @Test("A thief's password change verified before the owner's own change commits changes nothing")
+    func passwordChangeRacingPasswordChange() throws {
+        let owner = try Person.signUp("Olive")
+        let login = Client().post("/api/auth/login", .object([("email", .string(owner.email)), ("password", .string(owner.password))]))
+        let thiefToken = try #require(login.json["session"]?["access_token"]?.stringValue)
+        let connection = try Postgres.Connection(conninfo: TestApp.databaseURL)
+        let thief = context(bearer: thiefToken, connection: connection)
+        let thiefIdentity = try thief.requireSession()
+
+        // The thief's request has verified the old password against the hash it read ...
+        let verified = try #require(try thief.store.passwordHash(userID: owner.id))
+        // ... when the owner's change commits (ending the thief's session too).
+        let change = owner.client.post("/api/auth/password", .object([
+            ("current_password", .string(owner.password)), ("new_password", .string(owner.password + " mine")),
+        ]))
+        #expect(change.status == 204)
+
+        #expect(throws: APIError.unauthenticated) {
+            try AuthRoutes.commitPasswordChange(
+                thief, identity: thiefIdentity, verifiedHash: verified, newHash: TestApp.services.hasher.hash("the thief's choice"))
+        }
+        // The owner's password stands and the owner's session lives.
+        let again = Client().post("/api/auth/login", .object([("email", .string(owner.email)), ("password", .string(owner.password + " mine"))]))
+        #expect(again.status == 200)
+        #expect(owner.client.get("/api/me").status == 200)
+    }
+
+    @Test("A password change whose hash moved on, or whose session the owner ended meanwhile, changes nothing")
+    func passwordChangeAfterSessionEnded() throws {
+        let owner = try Person.signUp("Otto")
+        let login = Client().post("/api/auth/login", .object([("email", .string(owner.email)), ("password", .string(owner.password))]))
+        let thiefToken = try #require(login.json["session"]?["access_token"]?.stringValue)
+        let connection = try Postgres.Connection(conninfo: TestApp.databaseURL)
+        let thief = context(bearer: thiefToken, connection: connection)
+        let thiefIdentity = try thief.requireSession()
+        let verified = try #require(try thief.store.passwordHash(userID: owner.id))
+        let newHash = TestApp.services.hasher.hash("the thief's choice")
+
+        // A hash other than the one stored is refused while the session is live ...
+        #expect(throws: AuthRoutes.wrongCurrentPassword) {
+            try AuthRoutes.commitPasswordChange(thief, identity: thiefIdentity, verifiedHash: newHash, newHash: newHash)
+        }
+        // ... and once the owner ends the thief's session, even the right one is.
+        let sessionID = try #require(thiefIdentity.sessionID)
+        #expect(owner.client.delete("/api/me/sessions/\(sessionID)").status == 204)
+        #expect(throws: APIError.unauthenticated) {
+            try AuthRoutes.commitPasswordChange(thief, identity: thiefIdentity, verifiedHash: verified, newHash: newHash)
+        }
+        let stillOld = Client().post("/api/auth/login", .object([("email", .string(owner.email)), ("password", .string(owner.password))]))
+        #expect(stillOld.status == 200)
+    }
+
     // MARK: RT-10 the duplicate-key check
 
     @Test("RT-10: duplicate keys keep the first value, in linear time over 50,000 keys")

@@ -2,10 +2,14 @@
 -- them; only the retention function deletes, and only events older than its horizon.
 BEGIN;
 create extension if not exists pgtap;
-select plan(16);
+select plan(18);
 
 -- grants ----------------------------------------------------------------------------------
-select ok(has_table_privilege('orgplane_service', 'orgplane.audit_events', 'insert'), 'the service role may insert events');
+select ok(has_column_privilege('orgplane_service', 'orgplane.audit_events', 'action', 'insert'), 'the service role may insert events');
+select ok(
+  not has_column_privilege('orgplane_service', 'orgplane.audit_events', 'at', 'insert')
+  and not has_column_privilege('orgplane_service', 'orgplane.audit_events', 'id', 'insert'),
+  'but never choose their time or id (0011)');
 select ok(has_table_privilege('orgplane_service', 'orgplane.audit_events', 'select'), 'the service role may read events');
 select ok(
   not has_table_privilege('orgplane_service', 'orgplane.audit_events', 'update')
@@ -29,6 +33,9 @@ select lives_ok(
   $$ insert into orgplane.audit_events (action, organization_id, ip, request_id) select 'invite.created', org, '10.0.0.1', 'r1' from fixture $$,
   'the service role records an event');
 select is((select count(*)::int from orgplane.audit_events where organization_id = (select org from fixture)), 3, 'and reads them back');
+select throws_ok(
+  $$ insert into orgplane.audit_events (action, organization_id, at) select 'invite.created', org, now() + interval '1 year' from fixture $$,
+  '42501', null, 'the service role cannot date an event');
 select throws_ok($$ update orgplane.audit_events set action = 'member.left' $$, '42501', null, 'the service role cannot rewrite an event');
 select throws_ok($$ delete from orgplane.audit_events $$, '42501', null, 'the service role cannot delete events');
 select throws_ok($$ truncate orgplane.audit_events $$, '42501', null, 'the service role cannot truncate the log');

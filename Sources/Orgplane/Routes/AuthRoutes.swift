@@ -169,8 +169,9 @@ enum AuthRoutes {
         if let identity, let sessionID = identity.sessionID {
             if identity.viaCookie { try CSRF.check(context.request) }
             try context.store.transaction { db in
-                try context.store.revokeSession(db, sessionID: sessionID, reason: "logout")
-                try context.audit(db, .sessionRevoked, target: .session(sessionID))
+                if try context.store.revokeSession(db, sessionID: sessionID, reason: "logout") {
+                    try context.audit(db, .sessionRevoked, target: .session(sessionID))
+                }
             }
         } else if let token = context.request.cookies[Cookies.refresh] ?? (try? context.jsonBody(optional: true))?["refresh_token"]?.stringValue,
                   token.utf8.count < 200
@@ -200,17 +201,32 @@ enum AuthRoutes {
         let hasher = context.services.hasher
         guard current.unicodeScalars.count <= 1024, let stored = try context.store.passwordHash(userID: identity.user.id),
               withHashingPermit({ hasher.verify(current, against: stored) })
-        else { throw APIError(401, "invalid_credentials", "The current password is not correct.") }
+        else { throw wrongCurrentPassword }
         RateLimit.refund(context, buckets: [bucket])
         let new = try Validation.newPassword(body["new_password"])
         let hash = withHashingPermit { hasher.hash(new) }
-        try context.store.transaction { db in
-            try context.store.updatePasswordHash(db, userID: identity.user.id, hash: hash)
-            try context.store.revokeOtherSessions(db, userID: identity.user.id, keep: identity.sessionID ?? "", reason: "password_changed")
-            try context.audit(db, .passwordChanged, target: .user(identity.user.id))
-        }
+        try commitPasswordChange(context, identity: identity, verifiedHash: stored, newHash: hash)
         return .noContent()
     }
+
+    /// The write half of a password change. Re-checked in its transaction (like a login,
+    /// RT-08): the session asking must still be live and the hash still the one verified, or
+    /// a thief racing the owner's own change — or the owner ending the thief's session —
+    /// would still win. Then every other session ends.
+    static func commitPasswordChange(_ context: Context, identity: Identity, verifiedHash: String, newHash: String) throws {
+        try context.store.transaction { db in
+            guard let sessionID = identity.sessionID, try context.store.lockLiveSession(db, sessionID: sessionID) else {
+                throw APIError.unauthenticated
+            }
+            guard try context.store.replacePasswordHash(db, userID: identity.user.id, expected: verifiedHash, with: newHash) else {
+                throw wrongCurrentPassword
+            }
+            try context.store.revokeOtherSessions(db, userID: identity.user.id, keep: sessionID, reason: "password_changed")
+            try context.audit(db, .passwordChanged, target: .user(identity.user.id))
+        }
+    }
+
+    static let wrongCurrentPassword = APIError(401, "invalid_credentials", "The current password is not correct.")
 
     // MARK: Helpers
 

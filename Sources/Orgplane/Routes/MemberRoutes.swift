@@ -28,8 +28,10 @@ enum MemberRoutes {
             guard let caller else { throw APIError.notFound }
             guard let target = try context.store.member(db, organizationID: organizationID, userID: userID) else { throw APIError.notFound }
             try Policy.authorize(identity, .changeRole(from: target.role, to: newRole), in: organizationID, role: caller.role)
-            try context.store.setRole(db, organizationID: organizationID, userID: userID, role: newRole)
-            try context.audit(db, .memberRoleChanged, organizationID: organizationID, target: .user(userID))
+            if target.role != newRole {  // the same role again changes nothing and records nothing
+                try context.store.setRole(db, organizationID: organizationID, userID: userID, role: newRole)
+                try context.audit(db, .memberRoleChanged, organizationID: organizationID, target: .user(userID))
+            }
             return try context.store.member(db, organizationID: organizationID, userID: userID)!
         }
         return context.json(200, member.json)

@@ -46,6 +46,18 @@ extension Store {
         try db.query("update orgplane.users set password_hash = \(hash), updated_at = now() where id = \(userID)::uuid")
     }
 
+    /// Replaces the hash only if it is still `expected` (the one the caller verified against);
+    /// false when a concurrent change got there first. The row lock makes the check and the
+    /// write one step under READ COMMITTED (the WHERE is re-evaluated on the newest row).
+    func replacePasswordHash(_ db: Connection, userID: String, expected: String, with hash: String) throws -> Bool {
+        try !db.query(
+            """
+            update orgplane.users set password_hash = \(hash), updated_at = now()
+            where id = \(userID)::uuid and password_hash = \(expected) returning id
+            """
+        ).isEmpty
+    }
+
     // MARK: Sessions and refresh tokens
 
     /// Starts a session and issues its first refresh token (returned once, stored hashed).
@@ -100,9 +112,23 @@ extension Store {
         }
     }
 
-    func revokeSession(_ db: Connection, sessionID: String, reason: String) throws {
-        try db.query(
-            "update orgplane.sessions set revoked_at = now(), revoked_reason = \(reason) where id = \(sessionID)::uuid and revoked_at is null")
+    /// Ends a live session; false when it had already ended (so nothing is recorded twice).
+    @discardableResult
+    func revokeSession(_ db: Connection, sessionID: String, reason: String) throws -> Bool {
+        try !db.query(
+            """
+            update orgplane.sessions set revoked_at = now(), revoked_reason = \(reason)
+            where id = \(sessionID)::uuid and revoked_at is null returning id
+            """
+        ).isEmpty
+    }
+
+    /// Whether the session is live, holding it `FOR SHARE` until the transaction ends so it
+    /// cannot be ended between this check and the caller's writes.
+    func lockLiveSession(_ db: Connection, sessionID: String) throws -> Bool {
+        try !db.query(
+            "select 1 from orgplane.sessions where id = \(sessionID)::uuid and revoked_at is null and expires_at > now() for share"
+        ).isEmpty
     }
 
     /// Revokes every live session of a user except `keep`.
