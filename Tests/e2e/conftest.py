@@ -42,9 +42,52 @@ import pytest
 import requests
 from requests.adapters import HTTPAdapter
 
+import openapi_check
+
 BASE_URL = os.environ.get("ORGPLANE_URL", "http://127.0.0.1:18080").rstrip("/")
 UPSTREAM_PORT = int(os.environ.get("ORGPLANE_TEST_UPSTREAM_PORT", "18090"))
 DEFAULT_PASSWORD = "correct horse battery staple"
+
+
+# --------------------------------------------------------------------------- the contract
+
+# Every answer the suite receives from the stack under test is checked against
+# docs/openapi.yaml (openapi_check.py): requests' Session.send is wrapped once, so Api
+# clients and bare requests.get/post calls alike are covered. A mismatch fails the
+# request that saw it (AssertionError naming method, URL, status and X-Request-Id), and
+# the session at the end too (for mismatches raised in threads).
+CONTRACT = openapi_check.CONTRACT
+_send = requests.Session.send
+
+
+def _send_checked(self, request, **kwargs):
+    response = _send(self, request, **kwargs)
+    if request.url.startswith(BASE_URL + "/") and not kwargs.get("stream"):
+        path = requests.utils.urlparse(request.url).path
+        content_type = response.headers.get("Content-Type", "")
+        if openapi_check.in_scope(path, content_type):
+            CONTRACT.check(request.method, request.url, response.status_code, content_type,
+                           response.content, response.headers.get("X-Request-Id", ""))
+    return response
+
+
+requests.Session.send = _send_checked
+
+
+def pytest_terminal_summary(terminalreporter):
+    terminalreporter.write_line(
+        f"openapi: {CONTRACT.checked} answers checked against docs/openapi.yaml "
+        f"({len(CONTRACT.operations_seen)} operations seen), {len(CONTRACT.mismatches)} mismatches"
+    )
+    for line in openapi_check.FUZZ_SUMMARY:
+        terminalreporter.write_line(line)
+    for message in CONTRACT.mismatches[:20]:
+        terminalreporter.write_line(f"openapi mismatch: {message}")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if CONTRACT.mismatches and exitstatus == 0:
+        session.exitstatus = 1
 
 
 # --------------------------------------------------------------------------- API client
