@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import signal
+import sys
 import subprocess
 import tempfile
 import time
@@ -193,7 +194,7 @@ def test_the_pool_serves_under_memory_deny_write_execute(new_user):
             raise OSError(ctypes.get_errno(), "prctl(PR_SET_MDWE)")
 
     try:
-        check = subprocess.run(["python3", "-c", "import mmap; mmap.mmap(-1, 4096, prot=7)"],
+        check = subprocess.run([sys.executable, "-c", "import mmap; mmap.mmap(-1, 4096, prot=7)"],
                                preexec_fn=deny_write_execute, capture_output=True, text=True)
     except OSError as error:
         pytest.skip(f"this kernel has no PR_SET_MDWE: {error}")
