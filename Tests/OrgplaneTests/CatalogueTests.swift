@@ -355,7 +355,7 @@ struct DataplanePathTests {
         "a/..;/b", "a/..;jsessionid=1/b", "a/.;x/b", "a/..%3B/b",
     ])
     func refused(raw: String) {
-        #expect(throws: APIError.invalid("invalid_path", "The path is not valid.")) { try DataplanePath.segments(raw) }
+        #expect(throws: APIError(.invalidPath, "The path is not valid.")) { try DataplanePath.segments(raw) }
     }
 
     @Test("the upstream path is rebuilt from the checked segments, re-encoded")

@@ -231,9 +231,9 @@ struct AuthorizePolicyTests {
             try Policy.authorize(reader, .readOrganization, in: Self.otherOrganizationID, role: .owner)
         }
         let rename = #expect(throws: APIError.self) { try Policy.authorize(reader, .renameOrganization, in: Self.organizationID, role: .owner) }
-        #expect(rename?.status == 403)
+        #expect(rename?.status == .forbidden)
         let dataplaneOnly = Self.identity(apiKey: [.dataplaneRead])
         let read = #expect(throws: APIError.self) { try Policy.authorize(dataplaneOnly, .readOrganization, in: Self.organizationID, role: .owner) }
-        #expect(read?.status == 403)
+        #expect(read?.status == .forbidden)
     }
 }

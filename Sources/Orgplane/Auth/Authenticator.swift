@@ -29,7 +29,7 @@ enum Authenticator {
     static func selectedOrganization(_ request: Request) throws -> (id: String?, fromHeader: Bool) {
         if let header = request.header("x-org-id"), !header.isEmpty {
             guard let uuid = UUID(uuidString: header) else {
-                throw APIError(400, "invalid_organization_id", "X-Org-Id must be an organization id (a UUID).")
+                throw APIError(.invalidOrganizationID, "X-Org-Id must be an organization id (a UUID).")
             }
             return (uuid.uuidString.lowercased(), true)
         }
@@ -77,5 +77,5 @@ enum Authenticator {
             selected: organization, organizations: context.wantsOrganizations ? [organization] : nil)
     }
 
-    static let notAMember = APIError(403, "organization_forbidden", "You are not a member of the selected organization.")
+    static let notAMember = APIError(.organizationForbidden, "You are not a member of the selected organization.")
 }

@@ -82,7 +82,7 @@ public final class Context {
     public func requireSession() throws -> Identity {
         let identity = try requireIdentity()
         guard case .session = identity.method else {
-            throw APIError(403, "session_required", "API keys cannot do this; use a user session.")
+            throw APIError(.sessionRequired, "API keys cannot do this; use a user session.")
         }
         return identity
     }

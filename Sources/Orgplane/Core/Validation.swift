@@ -4,7 +4,7 @@ import HTTP
 enum Validation {
     /// A trimmed, lower-cased email of at most 254 characters, or `400 invalid_email`.
     static func email(_ value: JSON?) throws -> String {
-        guard let raw = value?.stringValue else { throw APIError.invalid("invalid_email", "Give a valid email address.") }
+        guard let raw = value?.stringValue else { throw APIError(.invalidEmail, "Give a valid email address.") }
         let email = normalizedEmail(raw)
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
         // Lengths in Unicode scalars, as the database's constraint counts them.
@@ -13,7 +13,7 @@ enum Validation {
               email.unicodeScalars.allSatisfy({
                   $0.value > 0x20 && !isControl($0) && !$0.properties.isWhitespace && $0.properties.generalCategory != .format
               })
-        else { throw APIError.invalid("invalid_email", "Give a valid email address.") }
+        else { throw APIError(.invalidEmail, "Give a valid email address.") }
         return email
     }
 
@@ -26,36 +26,36 @@ enum Validation {
 
     /// A password of 8 to 1024 characters that is not one of the most common ones.
     static func newPassword(_ value: JSON?) throws -> String {
-        guard let password = value?.stringValue else { throw APIError.invalid("weak_password", "Give a password of 8 to 1024 characters.") }
+        guard let password = value?.stringValue else { throw APIError(.weakPassword, "Give a password of 8 to 1024 characters.") }
         let length = password.unicodeScalars.count
-        guard length >= 8 else { throw APIError.invalid("weak_password", "The password must have at least 8 characters.") }
-        guard length <= 1024 else { throw APIError.invalid("weak_password", "The password must have at most 1024 characters.") }
+        guard length >= 8 else { throw APIError(.weakPassword, "The password must have at least 8 characters.") }
+        guard length <= 1024 else { throw APIError(.weakPassword, "The password must have at most 1024 characters.") }
         guard !commonPasswords.contains(password.lowercased()) else {
-            throw APIError.invalid("weak_password", "This password is too common; choose another.")
+            throw APIError(.weakPassword, "This password is too common; choose another.")
         }
         return password
     }
 
     /// A name of 1 to 100 characters after trimming, without control characters, or `400 invalid_name`.
     static func name(_ value: JSON?, allowEmpty: Bool = false) throws -> String {
-        guard let raw = value?.stringValue else { throw APIError.invalid("invalid_name", "Give a name of 1 to 100 characters.") }
+        guard let raw = value?.stringValue else { throw APIError(.invalidName, "Give a name of 1 to 100 characters.") }
         // Controls are refused anywhere, before trimming (NEL U+0085 would otherwise be trimmed as a newline).
         let name = raw.trimmingCharacters(in: .whitespaces)
         guard raw.unicodeScalars.allSatisfy({ !isControl($0) }) else {
-            throw APIError.invalid("invalid_name", "Names cannot contain control characters.")
+            throw APIError(.invalidName, "Names cannot contain control characters.")
         }
         // Length in Unicode scalars, as PostgreSQL's length() counts (the constraint agrees).
         guard (allowEmpty || !name.isEmpty), name.unicodeScalars.count <= 100 else {
-            throw APIError.invalid("invalid_name", "Give a name of 1 to 100 characters.")
+            throw APIError(.invalidName, "Give a name of 1 to 100 characters.")
         }
         return name
     }
 
     /// An optional whole number within `range`, or `400 code`.
-    static func optionalInteger(_ value: JSON?, in range: ClosedRange<Int>, code: String, what: String) throws -> Int? {
+    static func optionalInteger(_ value: JSON?, in range: ClosedRange<Int>, code: APIError.Code, what: String) throws -> Int? {
         guard let value, !value.isNull else { return nil }
         guard let number = value.intValue, range.contains(number) else {
-            throw APIError.invalid(code, "\(what) must be a whole number from \(range.lowerBound) to \(range.upperBound).")
+            throw APIError(code, "\(what) must be a whole number from \(range.lowerBound) to \(range.upperBound).")
         }
         return number
     }

@@ -5,7 +5,7 @@
 /// this runs on every dataplane and `/_authz` request.)
 enum DataplanePath {
     static func segments(_ raw: String) throws -> [String] {
-        let invalid = APIError.invalid("invalid_path", "The path is not valid.")
+        let invalid = APIError(.invalidPath, "The path is not valid.")
         // Percent-decode the whole path; a decoded %2F is the separator it spells.
         var decoded: [UInt8] = []
         decoded.reserveCapacity(raw.utf8.count)

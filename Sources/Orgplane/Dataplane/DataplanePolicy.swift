@@ -27,7 +27,7 @@ enum DataplanePolicy {
                 ? matched.resource
                 : fallbackResource(Array(segments.prefix(matched.operation.tailIndex ?? segments.count)), marker: resourceSegment)
         } ?? fallbackResource(segments, marker: resourceSegment)
-        let denied = APIError(403, "operation_forbidden", "You are not allowed to do this operation.")
+        let denied = APIError(.operationForbidden, "You are not allowed to do this operation.")
 
         guard Policy.allows(role, kind == .read ? .dataplaneRead : .dataplaneWrite) else { throw denied }
         var effective: [String]
@@ -37,12 +37,12 @@ enum DataplanePolicy {
             guard key.scopes.contains(general) || (specific.map { key.scopes.contains($0) } ?? false) else { throw denied }
             // It can write a resource its path does not name (clone, restore): unlimited keys only.
             guard key.resources.isEmpty || matched?.operation.crossResource != true else {
-                throw APIError(403, "resource_forbidden", "This API key may not reach this resource.")
+                throw APIError(.resourceForbidden, "This API key may not reach this resource.")
             }
             if !key.resources.isEmpty {
                 // Bytes, not Swift's `==`: `Kb` must not admit `\u{212A}b` (RT-06); what is checked is what is forwarded.
                 guard let resource, key.resources.containsBytes(resource) else {
-                    throw APIError(403, "resource_forbidden", "This API key may not reach this resource.")
+                    throw APIError(.resourceForbidden, "This API key may not reach this resource.")
                 }
             }
             effective = key.scopes.filter { Policy.scopeAllowed($0, for: role, catalogue: catalogue) }.map(\.text).sorted()

@@ -62,7 +62,7 @@ public enum Policy {
         if case .apiKey(let key) = identity.method {
             guard key.organizationID.bytesEqual(organizationID) else { throw APIError.notFound }
             guard action == .readOrganization, key.scopes.contains(.orgRead) else {
-                throw APIError(403, "forbidden", "This API key's scopes do not allow this.")
+                throw APIError(.forbidden, "This API key's scopes do not allow this.")
             }
         }
         guard allows(role, action) else { throw APIError.forbidden }

@@ -18,40 +18,40 @@ enum APIKeyRoutes {
         let body = try context.jsonBody()
         let name = try Validation.name(body["name"])
         guard let rawScopes = body["scopes"]?.arrayValue, !rawScopes.isEmpty, rawScopes.count <= 100 else {
-            throw APIError.invalid("invalid_scope", "scopes must be a non-empty list.")
+            throw APIError(.invalidScope, "scopes must be a non-empty list.")
         }
         var scopes: [Scope] = []
         for raw in rawScopes {
             guard let text = raw.stringValue, let scope = Scope(text) else {
-                throw APIError.invalid("invalid_scope", "Unknown scope; use dataplane:read, dataplane:write, sql:read, org:read or op:<operation>.")
+                throw APIError(.invalidScope, "Unknown scope; use dataplane:read, dataplane:write, sql:read, org:read or op:<operation>.")
             }
             if case .operation(let name) = scope, context.services.catalogue.operation(named: name) == nil {
-                throw APIError.invalid("invalid_scope", "Unknown operation in scope op:\(name).")
+                throw APIError(.invalidScope, "Unknown operation in scope op:\(name).")
             }
             if !scopes.contains(scope) { scopes.append(scope) }
         }
         var resources: [String] = []
         if let raw = body["resources"], !raw.isNull {
             guard let list = raw.arrayValue, list.count <= 100 else {
-                throw APIError.invalid("invalid_resources", "resources must be a list of at most 100 resource ids.")
+                throw APIError(.invalidResources, "resources must be a list of at most 100 resource ids.")
             }
             for item in list {
                 guard let text = item.stringValue, !text.isEmpty, text.count <= 200, !text.contains("/"),
                       text.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7f })
-                else { throw APIError.invalid("invalid_resources", "Each resource id must be 1 to 200 visible characters without /.") }
+                else { throw APIError(.invalidResources, "Each resource id must be 1 to 200 visible characters without /.") }
                 if !resources.containsBytes(text) { resources.append(text) }
             }
         }
-        let days = try Validation.optionalInteger(body["expires_in_days"], in: 1...3650, code: "invalid_expiry", what: "expires_in_days")
+        let days = try Validation.optionalInteger(body["expires_in_days"], in: 1...3650, code: .invalidExpiry, what: "expires_in_days")
         let generated = APIKeyFormat.generate()
         let key = try context.store.transaction { db in
             // The role as it is now: a creator removed or demoted meanwhile gets no key (RT-07).
             let current = try OrganizationRoutes.reauthorized(context, identity, db, organization.id, .createAPIKey)
             for scope in scopes where !Policy.scopeAllowed(scope, for: current.role, catalogue: context.services.catalogue) {
-                throw APIError(403, "scope_exceeds_role", "The scope \(scope.text) is beyond your role in this organization.")
+                throw APIError(.scopeExceedsRole, "The scope \(scope.text) is beyond your role in this organization.")
             }
             guard try context.store.liveAPIKeyCount(db, organizationID: organization.id, createdBy: identity.user.id) < maxLiveKeysPerMember else {
-                throw APIError(409, "limit_reached", "You have \(maxLiveKeysPerMember) live API keys here; revoke one first.")
+                throw APIError(.limitReached, "You have \(maxLiveKeysPerMember) live API keys here; revoke one first.")
             }
             let key = try context.store.createAPIKey(
                 db, organizationID: organization.id, createdBy: identity.user.id, name: name, publicID: generated.publicID,

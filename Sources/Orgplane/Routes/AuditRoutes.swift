@@ -30,31 +30,31 @@ enum AuditRoutes {
 
         init(_ request: Request) throws {
             guard let pairs = request.queryPairs else {
-                throw APIError.invalid("invalid_query", "The query string is not valid (bad percent-encoding).")
+                throw APIError(.invalidQuery, "The query string is not valid (bad percent-encoding).")
             }
             var seen: Set<String> = []
             for (name, value) in pairs where ["limit", "cursor", "action", "actor"].contains(name) {
-                guard seen.insert(name).inserted else { throw APIError.invalid("invalid_query", "Give \(name) at most once.") }
+                guard seen.insert(name).inserted else { throw APIError(.invalidQuery, "Give \(name) at most once.") }
                 if value.isEmpty { continue }
                 switch name {
                 case "limit":
                     guard value.utf8.count <= 3, value.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let number = Int(value),
                           (1...AuditRoutes.maxLimit).contains(number)
-                    else { throw APIError.invalid("invalid_limit", "limit must be a whole number from 1 to \(AuditRoutes.maxLimit).") }
+                    else { throw APIError(.invalidLimit, "limit must be a whole number from 1 to \(AuditRoutes.maxLimit).") }
                     limit = number
                 case "cursor":
                     guard let parsed = AuditCursor(text: value) else {
-                        throw APIError.invalid("invalid_cursor", "cursor must be a next_cursor value from an earlier page.")
+                        throw APIError(.invalidCursor, "cursor must be a next_cursor value from an earlier page.")
                     }
                     cursor = parsed
                 case "action":
                     guard let parsed = AuditAction(rawValue: value) else {
-                        throw APIError.invalid("invalid_action", "Unknown action; see the audit actions in the API documentation.")
+                        throw APIError(.invalidAction, "Unknown action; see the audit actions in the API documentation.")
                     }
                     action = parsed
                 default:
                     guard let uuid = UUID(uuidString: value) else {
-                        throw APIError.invalid("invalid_actor", "actor must be a user or API key id (a UUID).")
+                        throw APIError(.invalidActor, "actor must be a user or API key id (a UUID).")
                     }
                     actorID = uuid.uuidString.lowercased()
                 }

@@ -40,7 +40,7 @@ enum AuthRoutes {
         let now = context.now
         let result = try context.store.transaction { db -> (User, OrganizationSummary, String, String) in
             guard let user = try context.store.createUser(db, email: email, name: name, passwordHash: hash) else {
-                throw APIError(409, "email_taken", "An account with this email already exists.")
+                throw APIError(.emailTaken, "An account with this email already exists.")
             }
             let organization: OrganizationSummary
             if let inviteToken {
@@ -71,7 +71,7 @@ enum AuthRoutes {
         try RateLimit.enforce(context, bucket: "login:ip:\(RateLimit.clientKey(context.request.clientIP))", limit: limits.loginPerIP)
         let body = try context.jsonBody()
         guard let rawEmail = body["email"]?.stringValue, let password = body["password"]?.stringValue else {
-            throw APIError.invalid("invalid_request", "Give an email and a password.")
+            throw APIError(.invalidRequest, "Give an email and a password.")
         }
         let inviteToken = try optionalString(body["invite_token"], field: "invite_token")
         let email = Validation.normalizedEmail(rawEmail)
@@ -102,7 +102,7 @@ enum AuthRoutes {
         return noStore(context.json(200, .object(fields)))
     }
 
-    static let invalidCredentials = APIError(401, "invalid_credentials", "The email or password is not correct.")
+    static let invalidCredentials = APIError(.invalidCredentials, "The email or password is not correct.")
 
     /// The second half of a login, after the password was verified against `verifiedHash`
     /// outside any transaction (argon2id takes a while): one transaction that locks the
@@ -143,13 +143,13 @@ enum AuthRoutes {
             return noStore(context.json(200, .object([("session", session)])))
         case .reused:
             context.cookies = Cookies.cleared(configuration: context.configuration)
-            throw APIError(401, "refresh_reused", "This refresh token was already used; the session has been ended.")
+            throw APIError(.refreshReused, "This refresh token was already used; the session has been ended.")
         case .invalid:
             throw invalidRefresh
         }
     }
 
-    static let invalidRefresh = APIError(401, "invalid_refresh", "The refresh token is not valid.")
+    static let invalidRefresh = APIError(.invalidRefresh, "The refresh token is not valid.")
 
     /// About one write in `garbageOdds` also clears expired rate-limit windows and old
     /// sessions, so those tables stay small without a timer or any state in the pool.
@@ -165,7 +165,7 @@ enum AuthRoutes {
         // Only a bad or expired credential falls through to the refresh token; an outage is a 503.
         context.selectsOrganization = false  // an X-Org-Id must never stop a logout
         var identity: Identity?
-        do { identity = try context.identity() } catch let error as APIError where error.status == 401 { identity = nil }
+        do { identity = try context.identity() } catch let error as APIError where error.status == .unauthorized { identity = nil }
         if let identity, let sessionID = identity.sessionID {
             if identity.viaCookie { try CSRF.check(context.request) }
             try context.store.transaction { db in
@@ -192,7 +192,7 @@ enum AuthRoutes {
         let identity = try context.requireSession()
         let body = try context.jsonBody()
         guard let current = body["current_password"]?.stringValue else {
-            throw APIError.invalid("invalid_request", "Give current_password and new_password.")
+            throw APIError(.invalidRequest, "Give current_password and new_password.")
         }
         // The user's own bucket, apart from anonymous logins (which cannot exhaust it, RT-02):
         // wrong current passwords only (an attempt is reserved first, and refunded when right).
@@ -226,7 +226,7 @@ enum AuthRoutes {
         }
     }
 
-    static let wrongCurrentPassword = APIError(401, "invalid_credentials", "The current password is not correct.")
+    static let wrongCurrentPassword = APIError(.invalidCredentials, "The current password is not correct.")
 
     // MARK: Helpers
 
@@ -248,7 +248,7 @@ enum AuthRoutes {
     static func optionalString(_ value: JSON?, field: String) throws -> String? {
         guard let value, !value.isNull else { return nil }
         guard let string = value.stringValue, !string.isEmpty, string.utf8.count <= 512 else {
-            throw APIError.invalid("invalid_request", "\(field) must be a string.")
+            throw APIError(.invalidRequest, "\(field) must be a string.")
         }
         return string
     }

@@ -22,7 +22,7 @@ enum DataplaneRoutes {
     static func forward(_ context: Context) throws -> Response {
         let identity = try context.requireIdentity()
         guard let organization = identity.selected else {
-            throw APIError.invalid("organization_required", "Select an organization (X-Org-Id) for dataplane calls.")
+            throw APIError(.organizationRequired, "Select an organization (X-Org-Id) for dataplane calls.")
         }
         let segments = try DataplanePath.segments(context.parameters["*"] ?? "")
         let config = context.configuration
@@ -30,7 +30,7 @@ enum DataplaneRoutes {
             identity: identity, organization: organization, method: context.request.method, segments: segments,
             catalogue: context.services.catalogue, resourceSegment: config.dataplaneResourceSegment)
         guard let base = config.dataplaneURL else {
-            throw APIError(503, "dataplane_not_configured", "No dataplane is configured (DATAPLANE_URL).")
+            throw APIError(.dataplaneNotConfigured, "No dataplane is configured (DATAPLANE_URL).")
         }
         var headers: [(name: String, value: String)] = [
             ("Authorization", "Bearer \(identity.credential)"),
@@ -54,9 +54,9 @@ enum DataplaneRoutes {
         do {
             answer = try OutboundClient(cache: context.connections).perform(outbound)
         } catch OutboundError.timeout {
-            throw APIError(504, "dataplane_timeout", "The dataplane did not answer in time.")
+            throw APIError(.dataplaneTimeout, "The dataplane did not answer in time.")
         } catch {
-            throw APIError(502, "dataplane_unavailable", "The dataplane could not be reached.")
+            throw APIError(.dataplaneUnavailable, "The dataplane could not be reached.")
         }
         var response = Response(status: answer.status, body: answer.body)
         if let type = answer.contentType { response.setHeader("Content-Type", type) }
@@ -76,8 +76,8 @@ enum DataplaneRoutes {
     static func authz(_ context: Context) throws -> Response {
         do {
             return try authzDecision(context)
-        } catch let error as APIError where error.status == 400 {
-            throw APIError(403, error.code, error.message)
+        } catch let error as APIError where error.status == .badRequest {
+            throw error.asForbidden
         }
     }
 
@@ -88,7 +88,7 @@ enum DataplaneRoutes {
         if let query = uri.firstIndex(of: "?") { uri = String(uri[..<query]) }
         // nginx ends a request's path at a raw "#" (it forwards `/a#/../b` as `/a`): a decision
         // made on the longer text would not be about the path the upstream receives.
-        guard !uri.utf8.contains(UInt8(ascii: "#")) else { throw APIError.invalid("invalid_path", "The path is not valid.") }
+        guard !uri.utf8.contains(UInt8(ascii: "#")) else { throw APIError(.invalidPath, "The path is not valid.") }
         // The location's prefix is removed as decoded segments, so `/%70rotected/...` loses it too.
         var segments = try DataplanePath.segments(uri)
         if let prefix = request.header("x-orgplane-path-prefix"), !prefix.isEmpty {
@@ -98,7 +98,7 @@ enum DataplaneRoutes {
         guard let identity = try context.identity() else { throw APIError.unauthenticated }
         if identity.viaCookie && !Request.isSafe(method) { try CSRF.check(request) }
         guard let organization = identity.selected else {
-            throw APIError(403, "organization_required", "Select an organization (X-Org-Id).")
+            throw APIError(.organizationRequired, "Select an organization (X-Org-Id).")
         }
         let decision = try DataplanePolicy.decide(
             identity: identity, organization: organization, method: method, segments: segments,

@@ -27,7 +27,7 @@ enum InviteRoutes {
         let role: Role
         if let raw = body["role"], !raw.isNull {
             guard let parsed = raw.stringValue.flatMap(Role.init(text:)) else {
-                throw APIError.invalid("invalid_role", "role must be one of owner, admin, member, viewer.")
+                throw APIError(.invalidRole, "role must be one of owner, admin, member, viewer.")
             }
             role = parsed
         } else {
@@ -35,13 +35,13 @@ enum InviteRoutes {
         }
         let organization = try OrganizationRoutes.authorized(context, identity, .invite(as: role))
         let email = body["email"] == nil || body["email"]!.isNull ? nil : try Validation.email(body["email"])
-        let hours = try Validation.optionalInteger(body["expires_in_hours"], in: 1...720, code: "invalid_expiry", what: "expires_in_hours") ?? 168
+        let hours = try Validation.optionalInteger(body["expires_in_hours"], in: 1...720, code: .invalidExpiry, what: "expires_in_hours") ?? 168
         let token = Secrets.randomToken(bytes: 32)
         let invite = try context.store.transaction { db in
             // The role as it is now (an admin demoted meanwhile makes no invite).
             _ = try OrganizationRoutes.reauthorized(context, identity, db, organization.id, .invite(as: role))
             guard try context.store.pendingInviteCount(db, organizationID: organization.id) < maxPendingInvites else {
-                throw APIError(409, "limit_reached", "This organization has \(maxPendingInvites) pending invites; revoke some first.")
+                throw APIError(.limitReached, "This organization has \(maxPendingInvites) pending invites; revoke some first.")
             }
             let invite = try context.store.createInvite(
                 db, organizationID: organization.id, role: role, email: email, tokenHash: Secrets.sha256Hex(token),
@@ -72,7 +72,7 @@ enum InviteRoutes {
         return .noContent()
     }
 
-    static let notFound = APIError(404, "invite_not_found", "This invite link is not valid.")
+    static let notFound = APIError(.inviteNotFound, "This invite link is not valid.")
 
     /// The token's hash, from the path (`body: false`) or the JSON body's `token`.
     ///
@@ -143,7 +143,7 @@ enum InviteRoutes {
         let creatorRole = try state.createdBy.flatMap { try context.store.member(db, organizationID: state.organization.id, userID: $0)?.role }
         guard let creatorRole, Policy.allows(creatorRole, .invite(as: state.role)) else { throw InviteState.creatorLacksAuthority }
         if let email = state.email, !email.bytesEqual(user.email) {
-            throw APIError(403, "invite_email_mismatch", "This invite is for another email address.")
+            throw APIError(.inviteEmailMismatch, "This invite is for another email address.")
         }
         if let existing = try context.store.member(db, organizationID: state.organization.id, userID: user.id) {
             guard tolerateMember else { throw alreadyMember }
@@ -159,5 +159,5 @@ enum InviteRoutes {
         return (state.organization, state.role)
     }
 
-    static let alreadyMember = APIError(409, "already_member", "You are already a member of this organization.")
+    static let alreadyMember = APIError(.alreadyMember, "You are already a member of this organization.")
 }

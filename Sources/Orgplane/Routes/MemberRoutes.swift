@@ -20,7 +20,7 @@ enum MemberRoutes {
         let userID = try context.uuidParameter("user_id")
         let body = try context.jsonBody()
         guard let newRole = body["role"]?.stringValue.flatMap(Role.init(text:)) else {
-            throw APIError.invalid("invalid_role", "role must be one of owner, admin, member, viewer.")
+            throw APIError(.invalidRole, "role must be one of owner, admin, member, viewer.")
         }
         let member = try context.store.transaction { db -> Member in
             // Lock the organization: concurrent role changes in it are serialised.

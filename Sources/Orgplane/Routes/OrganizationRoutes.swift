@@ -37,7 +37,7 @@ enum OrganizationRoutes {
     static func create(_ context: Context) throws -> Response {
         let identity = try context.requireSession()
         guard context.configuration.orgCreationPolicy == .open else {
-            throw APIError(403, "org_creation_disabled", "New organizations can only be created at signup here.")
+            throw APIError(.orgCreationDisabled, "New organizations can only be created at signup here.")
         }
         let name = try Validation.name(try context.jsonBody()["name"])
         let organization = try context.store.transaction { db in

@@ -38,16 +38,16 @@ struct InviteState {
     let used: Bool
     let revoked: Bool
 
-    static let used = APIError(410, "invite_used", "This invite has already been used.")
+    static let used = APIError(.inviteUsed, "This invite has already been used.")
     /// The creator left, or their role no longer allows inviting to this role: the invite is
     /// void (the database also revokes it when that happens; this covers the moment of accept).
-    static let creatorLacksAuthority = APIError(410, "invite_revoked", "This invite was revoked: the person who created it can no longer invite to this role.")
+    static let creatorLacksAuthority = APIError(.inviteRevoked, "This invite was revoked: the person who created it can no longer invite to this role.")
 
     /// `410` for a spent invite, nil for a live one.
     var refusal: APIError? {
-        if revoked { return APIError(410, "invite_revoked", "This invite was revoked.") }
+        if revoked { return APIError(.inviteRevoked, "This invite was revoked.") }
         if used { return Self.used }
-        if expired { return APIError(410, "invite_expired", "This invite has expired.") }
+        if expired { return APIError(.inviteExpired, "This invite has expired.") }
         return nil
     }
 }

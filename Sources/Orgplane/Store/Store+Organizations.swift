@@ -46,7 +46,7 @@ extension Store {
             try db.query("insert into orgplane.organization_members (organization_id, user_id, role) values (\(id)::uuid, \(ownerID)::uuid, 'owner')")
             return OrganizationSummary(id: id, name: try row.require("name"), slug: slug, role: .owner, createdAt: row["created_at"])
         }
-        throw APIError(409, "slug_unavailable", "Could not find a free slug for this name; try another name.")
+        throw APIError(.slugUnavailable, "Could not find a free slug for this name; try another name.")
     }
 
     /// Every organization the user belongs to, with their role.
@@ -145,7 +145,7 @@ extension Store {
         }
     }
 
-    static let lastOwner = APIError(409, "last_owner", "An organization needs at least one owner.")
+    static let lastOwner = APIError(.lastOwner, "An organization needs at least one owner.")
 
     private static func lastOwnerGuard(_ body: () throws -> Void) throws {
         do { try body() } catch let error as PostgresError where error.constraint == "organization_members_last_owner" {
