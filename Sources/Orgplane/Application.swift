@@ -65,7 +65,7 @@ public final class Worker {
 
     private struct Attempt {
         var result: Result<Response, any Error>
-        var userID: String?
+        var userID: UserID?
         /// The connection carried over from an earlier request, and its statement count before this one.
         var staleConnection: Connection?
         var statementsBefore = 0

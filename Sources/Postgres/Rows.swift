@@ -58,7 +58,8 @@ public struct Rows: Sendable, Sequence {
     }
 }
 
-/// One row; columns are read by name.
+/// One row; columns are read by name, as typed values with `decode` / `decodeIfPresent`
+/// (`PostgresDecodable.swift`). The text accessors below are for tests and tools.
 public struct Row: Sendable {
     let columns: [String]
     let values: [String?]

@@ -397,7 +397,7 @@ struct ReviewFindingsTests {
         let thiefIdentity = try thief.requireSession()
 
         // The thief's request has verified the old password against the hash it read ...
-        let verified = try #require(try thief.store.passwordHash(userID: owner.id))
+        let verified = try #require(try thief.store.passwordHash(userID: UserID(owner.id)!))
         // ... when the owner's change commits (ending the thief's session too).
         let change = owner.client.post("/api/auth/password", .object([
             ("current_password", .string(owner.password)), ("new_password", .string(owner.password + " mine")),
@@ -422,7 +422,7 @@ struct ReviewFindingsTests {
         let connection = try Postgres.Connection(conninfo: TestApp.databaseURL)
         let thief = context(bearer: thiefToken, connection: connection)
         let thiefIdentity = try thief.requireSession()
-        let verified = try #require(try thief.store.passwordHash(userID: owner.id))
+        let verified = try #require(try thief.store.passwordHash(userID: UserID(owner.id)!))
         let newHash = TestApp.services.hasher.hash("the thief's choice")
 
         // A hash other than the one stored is refused while the session is live ...

@@ -1,3 +1,4 @@
+import Foundation
 import HTTP
 @testable import Orgplane
 @testable import Postgres
@@ -196,17 +197,17 @@ struct ScopePolicyTests {
 
 @Suite("Policy: authorizing a caller in one organization")
 struct AuthorizePolicyTests {
-    static let organizationID = "7d1e9a64-2f0c-4a77-9a3e-3c2b0b9d4f11"
-    static let otherOrganizationID = "0b7f5f0e-6a0d-4c8a-8f65-2f1e8e3d2a90"
+    static let organizationID = OrganizationID("7d1e9a64-2f0c-4a77-9a3e-3c2b0b9d4f11")!
+    static let otherOrganizationID = OrganizationID("0b7f5f0e-6a0d-4c8a-8f65-2f1e8e3d2a90")!
 
-    static func identity(apiKey scopes: Set<Scope>? = nil, boundTo organizationID: String = organizationID) -> Identity {
+    static func identity(apiKey scopes: Set<Scope>? = nil, boundTo organizationID: OrganizationID = organizationID) -> Identity {
         let row = Row(
             columns: ["id", "email", "name", "created_at"],
             values: ["5b0e1f3c-0d7e-4f55-9c1a-2a6f7e8d9c01", "ann@example.com", "Ann", "2025-01-01T00:00:00Z"])
         let user = try! User(row: row)
         let method: Identity.Method = scopes.map {
-            .apiKey(APIKeyGrant(id: "key", organizationID: organizationID, scopes: $0, resources: []))
-        } ?? .session(id: "session")
+            .apiKey(APIKeyGrant(id: APIKeyID(UUID()), organizationID: organizationID, scopes: $0, resources: []))
+        } ?? .session(id: SessionID(UUID()))
         return Identity(user: user, method: method, credential: "", viaCookie: false, selected: nil, organizations: nil)
     }
 

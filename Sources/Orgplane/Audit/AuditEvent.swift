@@ -26,16 +26,16 @@ public enum AuditAction: String, Sendable, CaseIterable {
 public struct AuditActor: Sendable, Equatable {
     public enum Kind: String, Sendable { case user, apiKey = "api_key" }
     public let kind: Kind
-    public let id: String
+    public let id: UUID
 
-    public static func user(_ id: String) -> AuditActor { AuditActor(kind: .user, id: id) }
+    public static func user(_ id: UserID) -> AuditActor { AuditActor(kind: .user, id: id.uuid) }
 
     /// The caller of a request: the key for API-key callers, else the user.
     init(_ identity: Identity) {
-        if let grant = identity.apiKey { self.init(kind: .apiKey, id: grant.id) } else { self.init(kind: .user, id: identity.user.id) }
+        if let grant = identity.apiKey { self.init(kind: .apiKey, id: grant.id.uuid) } else { self.init(kind: .user, id: identity.user.id.uuid) }
     }
 
-    init(kind: Kind, id: String) {
+    init(kind: Kind, id: UUID) {
         self.kind = kind
         self.id = id
     }
@@ -45,13 +45,13 @@ public struct AuditActor: Sendable, Equatable {
 public struct AuditTarget: Sendable, Equatable {
     public enum Kind: String, Sendable { case user, session, organization, invite, apiKey = "api_key" }
     public let kind: Kind
-    public let id: String
+    public let id: UUID
 
-    public static func user(_ id: String) -> AuditTarget { AuditTarget(kind: .user, id: id) }
-    public static func session(_ id: String) -> AuditTarget { AuditTarget(kind: .session, id: id) }
-    public static func organization(_ id: String) -> AuditTarget { AuditTarget(kind: .organization, id: id) }
-    public static func invite(_ id: String) -> AuditTarget { AuditTarget(kind: .invite, id: id) }
-    public static func apiKey(_ id: String) -> AuditTarget { AuditTarget(kind: .apiKey, id: id) }
+    public static func user(_ id: UserID) -> AuditTarget { AuditTarget(kind: .user, id: id.uuid) }
+    public static func session(_ id: SessionID) -> AuditTarget { AuditTarget(kind: .session, id: id.uuid) }
+    public static func organization(_ id: OrganizationID) -> AuditTarget { AuditTarget(kind: .organization, id: id.uuid) }
+    public static func invite(_ id: InviteID) -> AuditTarget { AuditTarget(kind: .invite, id: id.uuid) }
+    public static func apiKey(_ id: APIKeyID) -> AuditTarget { AuditTarget(kind: .apiKey, id: id.uuid) }
 }
 
 /// Where a request came from, as recorded with its events: the client address nginx saw
@@ -70,7 +70,7 @@ struct AuditOrigin: Sendable {
 struct AuditRecord: Sendable {
     let action: AuditAction
     var actor: AuditActor?
-    var organizationID: String?
+    var organizationID: OrganizationID?
     var target: AuditTarget?
     var origin: AuditOrigin
     var outcome: Outcome = .success
@@ -142,7 +142,7 @@ extension Context {
     /// Records `action` by the authenticated caller (or `actor`, e.g. a user just signed up)
     /// in the caller's transaction `db`.
     func audit(
-        _ db: Connection, _ action: AuditAction, actor: AuditActor? = nil, organizationID: String? = nil,
+        _ db: Connection, _ action: AuditAction, actor: AuditActor? = nil, organizationID: OrganizationID? = nil,
         target: AuditTarget? = nil, outcome: AuditRecord.Outcome = .success
     ) throws {
         let actor = actor ?? knownIdentity.map(AuditActor.init)

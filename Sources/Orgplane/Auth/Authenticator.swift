@@ -26,15 +26,15 @@ enum Authenticator {
 
     /// The organization the request selects: `X-Org-Id` wins over the cookie.
     /// A malformed or foreign header is refused later; a stale cookie is ignored.
-    static func selectedOrganization(_ request: Request) throws -> (id: String?, fromHeader: Bool) {
+    static func selectedOrganization(_ request: Request) throws -> (id: OrganizationID?, fromHeader: Bool) {
         if let header = request.header("x-org-id"), !header.isEmpty {
-            guard let uuid = UUID(uuidString: header) else {
+            guard let id = OrganizationID(header) else {
                 throw APIError(.invalidOrganizationID, "X-Org-Id must be an organization id (a UUID).")
             }
-            return (uuid.uuidString.lowercased(), true)
+            return (id, true)
         }
-        if let cookie = request.cookies[Cookies.organization], let uuid = UUID(uuidString: cookie) {
-            return (uuid.uuidString.lowercased(), false)
+        if let cookie = request.cookies[Cookies.organization], let id = OrganizationID(cookie) {
+            return (id, false)
         }
         return (nil, false)
     }
@@ -48,16 +48,16 @@ enum Authenticator {
         } catch {
             throw APIError.unauthenticated
         }
-        guard UUID(uuidString: claims.subject) != nil, UUID(uuidString: claims.sessionID) != nil else { throw APIError.unauthenticated }
+        guard let userID = UserID(claims.subject), let sessionID = SessionID(claims.sessionID) else { throw APIError.unauthenticated }
         let selection = context.selectsOrganization ? try selectedOrganization(context.request) : (id: nil, fromHeader: false)
         guard let found = try context.store.sessionIdentity(
-            sessionID: claims.sessionID, userID: claims.subject, organizationID: selection.id,
+            sessionID: sessionID, userID: userID, organizationID: selection.id,
             includeOrganizations: context.wantsOrganizations)
         else { throw APIError.unauthenticated }
         if selection.fromHeader && found.selected == nil { throw notAMember }
-        if found.seenStale { try context.store.touchSession(id: claims.sessionID) }
+        if found.seenStale { try context.store.touchSession(id: sessionID) }
         return Identity(
-            user: found.user, method: .session(id: claims.sessionID), credential: token, viaCookie: viaCookie,
+            user: found.user, method: .session(id: sessionID), credential: token, viaCookie: viaCookie,
             selected: found.selected, organizations: found.organizations)
     }
 
@@ -70,7 +70,7 @@ enum Authenticator {
         guard let organization = found.organization else { throw APIError.unauthenticated }
         // Only an explicit X-Org-Id counts against a key; a browser's organization cookie does not.
         let selection = context.selectsOrganization ? try selectedOrganization(context.request) : (id: nil, fromHeader: false)
-        if selection.fromHeader, !(selection.id ?? "").bytesEqual(found.grant.organizationID) { throw notAMember }
+        if selection.fromHeader, selection.id != found.grant.organizationID { throw notAMember }
         if found.usageStale { try context.store.touchAPIKey(id: found.grant.id) }
         return Identity(
             user: found.user, method: .apiKey(found.grant), credential: token, viaCookie: false,

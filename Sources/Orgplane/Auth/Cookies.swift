@@ -18,8 +18,8 @@ enum Cookies {
         ]
     }
 
-    static func organization(_ id: String, configuration: Configuration) -> SetCookie {
-        SetCookie(name: organization, value: id, path: "/", maxAge: configuration.refreshTokenTTL, httpOnly: true, secure: configuration.secureCookies, sameSite: .lax)
+    static func organization(_ id: OrganizationID, configuration: Configuration) -> SetCookie {
+        SetCookie(name: organization, value: id.description, path: "/", maxAge: configuration.refreshTokenTTL, httpOnly: true, secure: configuration.secureCookies, sameSite: .lax)
     }
 
     /// Cookies that make the browser forget the session.

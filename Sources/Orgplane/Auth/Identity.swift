@@ -1,7 +1,7 @@
 /// An API key's grant, resolved on every request.
 public struct APIKeyGrant: Sendable, Equatable {
-    public let id: String
-    public let organizationID: String
+    public let id: APIKeyID
+    public let organizationID: OrganizationID
     public let scopes: Set<Scope>
     /// Resource ids the key is limited to; empty means all.
     public let resources: [String]
@@ -10,7 +10,7 @@ public struct APIKeyGrant: Sendable, Equatable {
 /// Who is calling, established by `Authenticator` for this request only.
 public struct Identity: Sendable {
     public enum Method: Sendable, Equatable {
-        case session(id: String)
+        case session(id: SessionID)
         case apiKey(APIKeyGrant)
     }
 
@@ -26,7 +26,7 @@ public struct Identity: Sendable {
     public let organizations: [OrganizationSummary]?
 
     /// The session id, for session callers.
-    public var sessionID: String? { if case .session(let id) = method { id } else { nil } }
+    public var sessionID: SessionID? { if case .session(let id) = method { id } else { nil } }
     /// The key grant, for API-key callers.
     public var apiKey: APIKeyGrant? { if case .apiKey(let grant) = method { grant } else { nil } }
 }

@@ -8,7 +8,7 @@ enum SessionStart {
 
     /// Stores the session's client address and user agent (without control characters) and
     /// writes `session.created`.
-    static func record(_ db: Connection, _ context: Context, userID: String, sessionID: String) throws {
+    static func record(_ db: Connection, _ context: Context, userID: UserID, sessionID: SessionID) throws {
         let origin = AuditOrigin(context.request)
         let agent = (context.request.header("user-agent") ?? "").unicodeScalars
             .filter { $0.value >= 0x20 && $0.value != 0x7f }.prefix(maxUserAgent)

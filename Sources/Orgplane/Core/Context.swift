@@ -50,10 +50,11 @@ public final class Context {
         return json
     }
 
-    /// A route parameter that must be a UUID; anything else is `404 not_found` (never a 500).
-    public func uuidParameter(_ name: String) throws -> String {
-        guard let raw = parameters[name], let uuid = UUID(uuidString: raw) else { throw APIError.notFound }
-        return uuid.uuidString.lowercased()
+    /// A route parameter that must be an id (a UUID) of the type asked for; anything else is
+    /// `404 not_found` (never a 500).
+    public func idParameter<ID: Identifier>(_ name: String, as type: ID.Type = ID.self) throws -> ID {
+        guard let raw = parameters[name], let id = ID(raw) else { throw APIError.notFound }
+        return id
     }
 
     // MARK: The caller

@@ -28,7 +28,7 @@ func noStore(_ response: Response) -> Response {
 
 /// One JSON line per request. Never a token, a password or a body; invite tokens in paths are redacted.
 enum AccessLog {
-    static func line(request: Request, response: Response, milliseconds: Double, userID: String?, failure: (any Error)?) -> String {
+    static func line(request: Request, response: Response, milliseconds: Double, userID: UserID?, failure: (any Error)?) -> String {
         var path = request.path
         if path.hasPrefix("/api/invites/"), !path.bytesEqual("/api/invites/preview"), !path.bytesEqual("/api/invites/accept") {
             let rest = path.dropFirst("/api/invites/".count)
@@ -39,7 +39,7 @@ enum AccessLog {
             ("method", .string(request.method)), ("path", .string(path)), ("status", .int(response.status)),
             ("ms", .number((milliseconds * 100).rounded() / 100)), ("ip", .string(request.clientIP)),
         ]
-        if let userID { fields.append(("user_id", .string(userID))) }
+        if let userID { fields.append(("user_id", .string(userID.description))) }
         if let failure, response.status >= 500 {
             fields.append(("error", .string(String(reflecting: failure))))
         }

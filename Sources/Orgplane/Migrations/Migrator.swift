@@ -50,7 +50,7 @@ public enum Migrator {
     static func appliedChecksums(_ connection: Connection) throws -> [Int: String] {
         var applied: [Int: String] = [:]
         for row in try connection.query("select version, checksum from orgplane.schema_migrations") {
-            if let version = row.int("version"), let checksum = row["checksum"] { applied[version] = checksum }
+            if let version = try row.decodeIfPresent(Int.self, "version"), let checksum = try row.decodeIfPresent(String.self, "checksum") { applied[version] = checksum }
         }
         return applied
     }

@@ -57,10 +57,10 @@ public enum Policy {
     /// - Members whose role does not allow the action get `403 forbidden`.
     /// - Returns: the caller's role there.
     @discardableResult
-    public static func authorize(_ identity: Identity, _ action: Action, in organizationID: String, role: Role?) throws -> Role {
+    public static func authorize(_ identity: Identity, _ action: Action, in organizationID: OrganizationID, role: Role?) throws -> Role {
         guard let role else { throw APIError.notFound }
         if case .apiKey(let key) = identity.method {
-            guard key.organizationID.bytesEqual(organizationID) else { throw APIError.notFound }
+            guard key.organizationID == organizationID else { throw APIError.notFound }
             guard action == .readOrganization, key.scopes.contains(.orgRead) else {
                 throw APIError(.forbidden, "This API key's scopes do not allow this.")
             }

@@ -1,3 +1,5 @@
+import Postgres
+
 /// A member's role in an organization, from most to least powerful.
 public enum Role: String, Sendable, CaseIterable, Comparable {
     case owner, admin, member, viewer
@@ -54,4 +56,9 @@ public enum Scope: Sendable, Hashable {
         case .operation(let name): "op:\(name)"
         }
     }
+}
+
+extension Role: PostgresDecodable {
+    /// A role stored as `orgplane.organization_role`; a value this code does not know is an error.
+    public init?(postgresText: String) { self.init(text: postgresText) }
 }

@@ -75,7 +75,7 @@ enum APIKeyRoutes {
     static func revoke(_ context: Context) throws -> Response {
         let identity = try context.requireSession()
         let organization = try OrganizationRoutes.authorized(context, identity, .readOrganization)
-        let keyID = try context.uuidParameter("key_id")
+        let keyID = try context.idParameter("key_id", as: APIKeyID.self)
         let everyone = Policy.allows(organization.role, .manageEveryonesAPIKeys)
         try context.store.transaction { db in
             guard try context.store.revokeAPIKey(db, organizationID: organization.id, keyID: keyID, createdBy: everyone ? nil : identity.user.id)

@@ -38,7 +38,7 @@ enum AuthRoutes {
 
         let hash = withHashingPermit { context.services.hasher.hash(password) }
         let now = context.now
-        let result = try context.store.transaction { db -> (User, OrganizationSummary, String, String) in
+        let result = try context.store.transaction { db -> (User, OrganizationSummary, SessionID, String) in
             guard let user = try context.store.createUser(db, email: email, name: name, passwordHash: hash) else {
                 throw APIError(.emailTaken, "An account with this email already exists.")
             }
@@ -111,7 +111,7 @@ enum AuthRoutes {
     /// it (RT-08). A change that starts after the lock waits, and then revokes this session.
     /// `rehash` (the same password, stronger parameters) is written only under that lock.
     static func openSession(_ context: Context, user: User, verifiedHash: String, rehash: String?, inviteToken: String?) throws
-        -> (sessionID: String, refreshToken: String, organization: OrganizationSummary?)
+        -> (sessionID: SessionID, refreshToken: String, organization: OrganizationSummary?)
     {
         try context.store.transaction { db in
             guard let current = try context.store.passwordHash(db, userID: user.id, lock: true),
@@ -231,11 +231,11 @@ enum AuthRoutes {
     // MARK: Helpers
 
     /// Signs an access token and sets the session cookies; returns the `session` object.
-    static func issue(_ context: Context, user: User, sessionID: String, refreshToken: String, now: Date) throws -> JSON {
+    static func issue(_ context: Context, user: User, sessionID: SessionID, refreshToken: String, now: Date) throws -> JSON {
         let config = context.configuration
         let issuedAt = Int(now.timeIntervalSince1970)
         let claims = AccessClaims(
-            subject: user.id, email: user.email, sessionID: sessionID, issuedAt: issuedAt,
+            subject: user.id.description, email: user.email, sessionID: sessionID.description, issuedAt: issuedAt,
             expiresAt: issuedAt + config.accessTokenTTL, issuer: config.jwtIssuer)
         let accessToken = try context.services.signer.sign(claims)
         context.cookies.append(contentsOf: Cookies.session(accessToken: accessToken, refreshToken: refreshToken, configuration: config))

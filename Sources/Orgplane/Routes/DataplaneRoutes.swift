@@ -34,7 +34,7 @@ enum DataplaneRoutes {
         }
         var headers: [(name: String, value: String)] = [
             ("Authorization", "Bearer \(identity.credential)"),
-            (config.dataplaneOrgHeader, organization.id),
+            (config.dataplaneOrgHeader, organization.id.description),
             ("X-Request-Id", context.request.requestID),
         ]
         for name in relayedHeaders {
@@ -104,11 +104,11 @@ enum DataplaneRoutes {
             identity: identity, organization: organization, method: method, segments: segments,
             catalogue: context.services.catalogue, resourceSegment: context.configuration.dataplaneResourceSegment)
         var response = Response.noContent()
-        response.setHeader("X-Orgplane-User", identity.user.id)
-        response.setHeader("X-Orgplane-Org", organization.id)
+        response.setHeader("X-Orgplane-User", identity.user.id.description)
+        response.setHeader("X-Orgplane-Org", organization.id.description)
         response.setHeader("X-Orgplane-Role", decision.role.rawValue)
         response.setHeader("X-Orgplane-Scopes", decision.effectiveScopes.joined(separator: ","))
-        response.setHeader("X-Orgplane-Tenant-Schema", DataplanePolicy.tenantSchema(organization.id))
+        response.setHeader("X-Orgplane-Tenant-Schema", DataplanePolicy.tenantSchema(organization.id.description))
         if let operation = decision.operation { response.setHeader("X-Orgplane-Operation", operation) }
         if let resource = decision.resource { response.setHeader("X-Orgplane-Resource", resource) }
         return response

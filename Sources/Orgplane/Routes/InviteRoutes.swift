@@ -64,7 +64,7 @@ enum InviteRoutes {
     static func revoke(_ context: Context) throws -> Response {
         let identity = try context.requireSession()
         let organization = try OrganizationRoutes.authorized(context, identity, .manageInvites)
-        let inviteID = try context.uuidParameter("invite_id")
+        let inviteID = try context.idParameter("invite_id", as: InviteID.self)
         try context.store.transaction { db in
             guard try context.store.revokeInvite(db, organizationID: organization.id, inviteID: inviteID) else { throw APIError.notFound }
             try context.audit(db, .inviteRevoked, organizationID: organization.id, target: .invite(inviteID))

@@ -18,7 +18,7 @@ enum MeRoutes {
             let role = identity.selected?.role ?? .viewer
             let effective = grant.scopes.filter { Policy.scopeAllowed($0, for: role, catalogue: context.services.catalogue) }
             auth = [
-                ("method", "api_key"), ("key_id", .string(grant.id)),
+                ("method", "api_key"), ("key_id", .string(grant.id.description)),
                 ("scopes", .strings(grant.scopes.map(\.text).sorted())),
                 ("effective_scopes", .strings(effective.map(\.text).sorted())), ("resources", .strings(grant.resources)),
             ]

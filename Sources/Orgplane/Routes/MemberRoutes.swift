@@ -16,8 +16,8 @@ enum MemberRoutes {
 
     static func changeRole(_ context: Context) throws -> Response {
         let identity = try context.requireSession()
-        let organizationID = try context.uuidParameter("id")
-        let userID = try context.uuidParameter("user_id")
+        let organizationID = try context.idParameter("id", as: OrganizationID.self)
+        let userID = try context.idParameter("user_id", as: UserID.self)
         let body = try context.jsonBody()
         guard let newRole = body["role"]?.stringValue.flatMap(Role.init(text:)) else {
             throw APIError(.invalidRole, "role must be one of owner, admin, member, viewer.")
@@ -39,13 +39,13 @@ enum MemberRoutes {
 
     static func remove(_ context: Context) throws -> Response {
         let identity = try context.requireSession()
-        let organizationID = try context.uuidParameter("id")
-        let userID = try context.uuidParameter("user_id")
+        let organizationID = try context.idParameter("id", as: OrganizationID.self)
+        let userID = try context.idParameter("user_id", as: UserID.self)
         try context.store.transaction { db in
             let caller = try context.store.organization(organizationID, userID: identity.user.id, db: db, lock: true)
             guard let caller else { throw APIError.notFound }
             guard let target = try context.store.member(db, organizationID: organizationID, userID: userID) else { throw APIError.notFound }
-            let action: Action = userID.bytesEqual(identity.user.id) ? .leave : .removeMember(target.role)
+            let action: Action = userID == identity.user.id ? .leave : .removeMember(target.role)
             try Policy.authorize(identity, action, in: organizationID, role: caller.role)
             try context.store.removeMember(db, organizationID: organizationID, userID: userID)
             try context.audit(db, action == .leave ? .memberLeft : .memberRemoved, organizationID: organizationID, target: .user(userID))

@@ -13,8 +13,8 @@ enum OrganizationRoutes {
 
     /// The organization `:id` and the caller's role in it, after `action` is authorized.
     static func authorized(_ context: Context, _ identity: Identity, _ action: Action) throws -> OrganizationSummary {
-        let id = try context.uuidParameter("id")
-        let organization = identity.selected?.id.bytesEqual(id) == true ? identity.selected : try context.store.organization(id, userID: identity.user.id)
+        let id = try context.idParameter("id", as: OrganizationID.self)
+        let organization = identity.selected?.id == id ? identity.selected : try context.store.organization(id, userID: identity.user.id)
         try Policy.authorize(identity, action, in: id, role: organization?.role)
         return organization!
     }
@@ -22,7 +22,7 @@ enum OrganizationRoutes {
     /// `authorized` again inside a transaction, under the organization's lock: the caller's
     /// role as it is now, after any concurrent membership change (a member removed or demoted
     /// meanwhile gets `404`/`403`, never a key or invite made with their old role).
-    static func reauthorized(_ context: Context, _ identity: Identity, _ db: Connection, _ organizationID: String, _ action: Action) throws -> OrganizationSummary {
+    static func reauthorized(_ context: Context, _ identity: Identity, _ db: Connection, _ organizationID: OrganizationID, _ action: Action) throws -> OrganizationSummary {
         let organization = try context.store.organization(organizationID, userID: identity.user.id, db: db, lock: true)
         try Policy.authorize(identity, action, in: organizationID, role: organization?.role)
         return organization!

@@ -15,8 +15,8 @@ enum SessionRoutes {
         let sessions = try context.store.liveSessions(userID: identity.user.id)
         return context.json(200, .array(sessions.map { session in
             .object([
-                ("id", .string(session.id)), ("created_at", .string(session.createdAt)), ("last_seen_at", .string(session.lastSeenAt)),
-                ("ip", .string(session.ip)), ("user_agent", .string(session.userAgent)), ("current", .bool(session.id.bytesEqual(identity.sessionID ?? ""))),
+                ("id", .string(session.id.description)), ("created_at", .string(session.createdAt)), ("last_seen_at", .string(session.lastSeenAt)),
+                ("ip", .string(session.ip)), ("user_agent", .string(session.userAgent)), ("current", .bool(session.id == identity.sessionID)),
             ])
         }))
     }
@@ -26,12 +26,12 @@ enum SessionRoutes {
     static func end(_ context: Context) throws -> Response {
         context.selectsOrganization = false
         let identity = try context.requireSession()
-        let sessionID = try context.uuidParameter("session_id")
+        let sessionID = try context.idParameter("session_id", as: SessionID.self)
         try context.store.transaction { db in
             guard try context.store.endSession(db, userID: identity.user.id, sessionID: sessionID) else { throw APIError.notFound }
             try context.audit(db, .sessionRevoked, target: .session(sessionID))
         }
-        if sessionID.bytesEqual(identity.sessionID ?? "") { context.cookies = Cookies.cleared(configuration: context.configuration) }
+        if sessionID == identity.sessionID { context.cookies = Cookies.cleared(configuration: context.configuration) }
         return .noContent()
     }
 
@@ -39,8 +39,9 @@ enum SessionRoutes {
     static func endOthers(_ context: Context) throws -> Response {
         context.selectsOrganization = false
         let identity = try context.requireSession()
+        guard let current = identity.sessionID else { throw APIError.unauthenticated }
         try context.store.transaction { db in
-            for id in try context.store.endOtherSessions(db, userID: identity.user.id, keep: identity.sessionID ?? "") {
+            for id in try context.store.endOtherSessions(db, userID: identity.user.id, keep: current) {
                 try context.audit(db, .sessionRevoked, target: .session(id))
             }
         }

@@ -3,7 +3,7 @@ import Postgres
 
 /// An API key as listed (never its secret).
 struct APIKey: Sendable {
-    let id: String
+    let id: APIKeyID
     let name: String
     let publicID: String
     let scopes: [String]
@@ -11,25 +11,25 @@ struct APIKey: Sendable {
     let createdAt: String
     let expiresAt: String?
     let lastUsedAt: String?
-    let createdBy: String
+    let createdBy: UserID
 
     init(row: Row) throws {
-        id = try row.require("id")
-        name = try row.require("name")
-        publicID = try row.require("public_id")
-        scopes = row.textArray("scopes") ?? []
-        resources = row.textArray("resources") ?? []
-        createdAt = try row.require("created_at")
-        expiresAt = row["expires_at"]
-        lastUsedAt = row["last_used_at"]
-        createdBy = try row.require("created_by")
+        id = try row.decode(APIKeyID.self, "id")
+        name = try row.decode(String.self, "name")
+        publicID = try row.decode(String.self, "public_id")
+        scopes = try row.decode([String].self, "scopes")
+        resources = try row.decode([String].self, "resources")
+        createdAt = try row.decode(String.self, "created_at")
+        expiresAt = try row.decodeIfPresent(String.self, "expires_at")
+        lastUsedAt = try row.decodeIfPresent(String.self, "last_used_at")
+        createdBy = try row.decode(UserID.self, "created_by")
     }
 
     var fields: [(String, JSON)] {
         [
-            ("id", .string(id)), ("name", .string(name)), ("prefix", .string(APIKeyFormat.prefix + publicID)),
+            ("id", .string(id.description)), ("name", .string(name)), ("prefix", .string(APIKeyFormat.prefix + publicID)),
             ("scopes", .strings(scopes)), ("resources", .strings(resources)), ("created_at", .string(createdAt)),
-            ("expires_at", .optional(expiresAt)), ("last_used_at", .optional(lastUsedAt)), ("created_by", .string(createdBy)),
+            ("expires_at", .optional(expiresAt)), ("last_used_at", .optional(lastUsedAt)), ("created_by", .string(createdBy.description)),
         ]
     }
 }
@@ -40,7 +40,7 @@ extension Store {
         orgplane.rfc3339(k.expires_at) as expires_at, orgplane.rfc3339(k.last_used_at) as last_used_at, k.created_by
         """
 
-    func createAPIKey(_ db: Connection, organizationID: String, createdBy: String, name: String, publicID: String,
+    func createAPIKey(_ db: Connection, organizationID: OrganizationID, createdBy: UserID, name: String, publicID: String,
                       secretHash: String, scopes: [String], resources: [String], expiresInDays: Int?) throws -> APIKey {
         try APIKey(row: try db.query(
             Query("""
@@ -53,7 +53,7 @@ extension Store {
     }
 
     /// Live keys of an organization; only those made by `createdBy` when given.
-    func apiKeys(organizationID: String, createdBy: String?) throws -> [APIKey] {
+    func apiKeys(organizationID: OrganizationID, createdBy: UserID?) throws -> [APIKey] {
         try db().query(
             Query("""
                 select \(sql: Self.apiKeyColumns) from orgplane.api_keys k
@@ -64,7 +64,7 @@ extension Store {
     }
 
     /// Revokes a live key of the organization (made by `createdBy` when given); false when none.
-    func revokeAPIKey(_ db: Connection, organizationID: String, keyID: String, createdBy: String?) throws -> Bool {
+    func revokeAPIKey(_ db: Connection, organizationID: OrganizationID, keyID: APIKeyID, createdBy: UserID?) throws -> Bool {
         try db.query(
             """
             update orgplane.api_keys set revoked_at = now()
@@ -77,13 +77,13 @@ extension Store {
     /// Live keys a member has in an organization (for the per-member cap). The caller holds
     /// the organization's lock (`lockOrganization`), so concurrent creations are counted one
     /// after another.
-    func liveAPIKeyCount(_ db: Connection, organizationID: String, createdBy: String) throws -> Int {
+    func liveAPIKeyCount(_ db: Connection, organizationID: OrganizationID, createdBy: UserID) throws -> Int {
         try db.query(
             """
             select count(*) as n from orgplane.api_keys
             where organization_id = \(organizationID)::uuid and created_by = \(createdBy)::uuid and revoked_at is null
               and (expires_at is null or expires_at > now())
             """
-        ).first?.int("n") ?? 0
+        ).first?.decodeIfPresent(Int.self, "n") ?? 0
     }
 }

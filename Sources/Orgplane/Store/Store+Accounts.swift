@@ -3,7 +3,7 @@ import Secrets
 
 /// What presenting a refresh token led to.
 enum RefreshOutcome {
-    case rotated(sessionID: String, user: User, refreshToken: String)
+    case rotated(sessionID: SessionID, user: User, refreshToken: String)
     /// The token had been used before: its whole session is now revoked.
     case reused
     case invalid
@@ -31,25 +31,25 @@ extension Store {
             from orgplane.users where email = \(email)
             """
         ).first else { return nil }
-        return (try User(row: row), try row.require("password_hash"))
+        return (try User(row: row), try row.decode(String.self, "password_hash"))
     }
 
     /// The user's password hash; `lock` holds the row `FOR SHARE` until the transaction ends,
     /// so a password change cannot commit between this read and the caller's writes.
-    func passwordHash(_ db: Connection? = nil, userID: String, lock: Bool = false) throws -> String? {
+    func passwordHash(_ db: Connection? = nil, userID: UserID, lock: Bool = false) throws -> String? {
         try (db ?? self.db()).query(
             "select password_hash from orgplane.users where id = \(userID)::uuid \(sql: lock ? "for share" : "")"
-        ).first?["password_hash"]
+        ).first?.decodeIfPresent(String.self, "password_hash")
     }
 
-    func updatePasswordHash(_ db: Connection, userID: String, hash: String) throws {
+    func updatePasswordHash(_ db: Connection, userID: UserID, hash: String) throws {
         try db.query("update orgplane.users set password_hash = \(hash), updated_at = now() where id = \(userID)::uuid")
     }
 
     /// Replaces the hash only if it is still `expected` (the one the caller verified against);
     /// false when a concurrent change got there first. The row lock makes the check and the
     /// write one step under READ COMMITTED (the WHERE is re-evaluated on the newest row).
-    func replacePasswordHash(_ db: Connection, userID: String, expected: String, with hash: String) throws -> Bool {
+    func replacePasswordHash(_ db: Connection, userID: UserID, expected: String, with hash: String) throws -> Bool {
         try !db.query(
             """
             update orgplane.users set password_hash = \(hash), updated_at = now()
@@ -61,19 +61,20 @@ extension Store {
     // MARK: Sessions and refresh tokens
 
     /// Starts a session and issues its first refresh token (returned once, stored hashed).
-    func createSession(_ db: Connection, userID: String, lifetimeSeconds: Int) throws -> (sessionID: String, refreshToken: String) {
+    func createSession(_ db: Connection, userID: UserID, lifetimeSeconds: Int) throws -> (sessionID: SessionID, refreshToken: String) {
         let sessionID = try db.query(
             """
             insert into orgplane.sessions (user_id, expires_at)
             values (\(userID)::uuid, now() + make_interval(secs => \(lifetimeSeconds)))
             returning id
             """
-        ).first?.require("id") ?? ""
+        ).first?.decode(SessionID.self, "id")
+        guard let sessionID else { throw PostgresError(kind: .protocolMismatch, serverMessage: "insert into sessions returned no id") }
         let token = try issueRefreshToken(db, sessionID: sessionID)
         return (sessionID, token)
     }
 
-    private func issueRefreshToken(_ db: Connection, sessionID: String) throws -> String {
+    private func issueRefreshToken(_ db: Connection, sessionID: SessionID) throws -> String {
         let token = "opr_" + Secrets.randomToken(bytes: 32)
         try db.query("insert into orgplane.refresh_tokens (session_id, token_hash) values (\(sessionID)::uuid, \(Secrets.sha256Hex(token)))")
         return token
@@ -93,7 +94,7 @@ extension Store {
                 returning s.id as session_id, u.id, u.email, u.name, orgplane.rfc3339(u.created_at) as created_at
                 """
             ).first {
-                let sessionID = try row.require("session_id")
+                let sessionID = try row.decode(SessionID.self, "session_id")
                 return .rotated(sessionID: sessionID, user: try User(row: row), refreshToken: try issueRefreshToken(db, sessionID: sessionID))
             }
             let reused = try db.query(
@@ -103,7 +104,7 @@ extension Store {
                 where t.token_hash = \(hash) and t.used_at is not null and s.id = t.session_id and s.revoked_at is null
                 returning s.id, s.user_id
                 """)
-            if let user = reused.first?["user_id"] {
+            if let user = try reused.first?.decode(UserID.self, "user_id") {
                 try recordAudit(db, AuditRecord(action: .refreshReused, target: .user(user), origin: origin, outcome: .failure))
                 return .reused
             }
@@ -114,7 +115,7 @@ extension Store {
 
     /// Ends a live session; false when it had already ended (so nothing is recorded twice).
     @discardableResult
-    func revokeSession(_ db: Connection, sessionID: String, reason: String) throws -> Bool {
+    func revokeSession(_ db: Connection, sessionID: SessionID, reason: String) throws -> Bool {
         try !db.query(
             """
             update orgplane.sessions set revoked_at = now(), revoked_reason = \(reason)
@@ -125,14 +126,14 @@ extension Store {
 
     /// Whether the session is live, holding it `FOR SHARE` until the transaction ends so it
     /// cannot be ended between this check and the caller's writes.
-    func lockLiveSession(_ db: Connection, sessionID: String) throws -> Bool {
+    func lockLiveSession(_ db: Connection, sessionID: SessionID) throws -> Bool {
         try !db.query(
             "select 1 from orgplane.sessions where id = \(sessionID)::uuid and revoked_at is null and expires_at > now() for share"
         ).isEmpty
     }
 
     /// Revokes every live session of a user except `keep`.
-    func revokeOtherSessions(_ db: Connection, userID: String, keep: String, reason: String) throws {
+    func revokeOtherSessions(_ db: Connection, userID: UserID, keep: SessionID, reason: String) throws {
         try db.query(
             """
             update orgplane.sessions set revoked_at = now(), revoked_reason = \(reason)
@@ -159,8 +160,8 @@ extension Store {
             returning hits, ceil(extract(epoch from (window_start + make_interval(secs => \(windowSeconds)) - now())))::int as retry_after
             """
         ).first
-        let hits = row?.int("hits") ?? 1
-        return (hits <= limit, row?.int("retry_after") ?? windowSeconds)
+        let hits = try row?.decodeIfPresent(Int.self, "hits") ?? 1
+        return (hits <= limit, try row?.decodeIfPresent(Int.self, "retry_after") ?? windowSeconds)
     }
 }
 

@@ -16,7 +16,7 @@ extension Store {
     /// One page of an organization's events, newest first, strictly after `cursor`
     /// (keyset on (at, id): stable while events are added). Fetches one more than `limit`
     /// to tell whether another page follows.
-    func auditEvents(organizationID: String, limit: Int, after cursor: AuditCursor?, action: AuditAction?, actorID: String?) throws
+    func auditEvents(organizationID: OrganizationID, limit: Int, after cursor: AuditCursor?, action: AuditAction?, actorID: String?) throws
         -> (events: [AuditEvent], more: Bool)
     {
         let rows = try db().query(
@@ -34,14 +34,14 @@ extension Store {
             """)
         var events: [AuditEvent] = []
         for row in rows.prefix(limit) {
-            let id = try row.require("id")
+            let id = try row.decode(String.self, "id")
             events.append(AuditEvent(
-                id: id, at: try row.require("at_text"), action: try row.require("action"),
-                actor: try row["actor_type"].map { ($0, try row.require("actor_id")) },
-                organizationID: row["organization_id"],
-                target: try row["target_type"].map { ($0, try row.require("target_id")) },
-                ip: row["ip"] ?? "", requestID: row["request_id"] ?? "", outcome: try row.require("outcome"),
-                cursor: AuditCursor(microseconds: Int64(try row.require("micros")) ?? 0, id: id)))
+                id: id, at: try row.decode(String.self, "at_text"), action: try row.decode(String.self, "action"),
+                actor: try try row.decodeIfPresent(String.self, "actor_type").map { ($0, try row.decode(String.self, "actor_id")) },
+                organizationID: try row.decodeIfPresent(String.self, "organization_id"),
+                target: try try row.decodeIfPresent(String.self, "target_type").map { ($0, try row.decode(String.self, "target_id")) },
+                ip: try row.decodeIfPresent(String.self, "ip") ?? "", requestID: try row.decodeIfPresent(String.self, "request_id") ?? "", outcome: try row.decode(String.self, "outcome"),
+                cursor: AuditCursor(microseconds: Int64(try row.decode(String.self, "micros")) ?? 0, id: id)))
         }
         return (events, rows.count > limit)
     }

@@ -3,23 +3,23 @@ import Postgres
 
 /// An invite as owners and admins see it (never its token).
 struct Invite: Sendable {
-    let id: String
+    let id: InviteID
     let role: Role
     let email: String?
     let createdAt: String
     let expiresAt: String
 
     init(row: Row) throws {
-        id = try row.require("id")
-        role = Role(rawValue: try row.require("role")) ?? .viewer
-        email = row["email"]
-        createdAt = try row.require("created_at")
-        expiresAt = try row.require("expires_at")
+        id = try row.decode(InviteID.self, "id")
+        role = try row.decode(Role.self, "role")
+        email = try row.decodeIfPresent(String.self, "email")
+        createdAt = try row.decode(String.self, "created_at")
+        expiresAt = try row.decode(String.self, "expires_at")
     }
 
     var json: JSON {
         .object([
-            ("id", .string(id)), ("role", .string(role.rawValue)), ("email", .optional(email)),
+            ("id", .string(id.description)), ("role", .string(role.rawValue)), ("email", .optional(email)),
             ("created_at", .string(createdAt)), ("expires_at", .string(expiresAt)),
         ])
     }
@@ -27,12 +27,12 @@ struct Invite: Sendable {
 
 /// The state of an invite found by its token.
 struct InviteState {
-    let id: String
+    let id: InviteID
     let organization: OrganizationSummary
     let role: Role
     let email: String?
     /// Who made it (nil when that account was deleted).
-    let createdBy: String?
+    let createdBy: UserID?
     let expiresAt: String
     let expired: Bool
     let used: Bool
@@ -55,7 +55,7 @@ struct InviteState {
 extension Store {
     static let inviteColumns: SQLFragment = "i.id, i.role, i.email, orgplane.rfc3339(i.created_at) as created_at, orgplane.rfc3339(i.expires_at) as expires_at"
 
-    func createInvite(_ db: Connection, organizationID: String, role: Role, email: String?, tokenHash: String, createdBy: String, hours: Int) throws -> Invite {
+    func createInvite(_ db: Connection, organizationID: OrganizationID, role: Role, email: String?, tokenHash: String, createdBy: UserID, hours: Int) throws -> Invite {
         try Invite(row: try db.query(
             Query("""
                 insert into orgplane.organization_invites as i (organization_id, role, email, token_hash, created_by, expires_at)
@@ -66,7 +66,7 @@ extension Store {
     }
 
     /// Invites that can still be accepted.
-    func pendingInvites(organizationID: String) throws -> [Invite] {
+    func pendingInvites(organizationID: OrganizationID) throws -> [Invite] {
         try db().query(
             Query("""
                 select \(sql: Self.inviteColumns) from orgplane.organization_invites i
@@ -77,7 +77,7 @@ extension Store {
     }
 
     /// Revokes a pending invite; false when there is none with that id in the organization.
-    func revokeInvite(_ db: Connection, organizationID: String, inviteID: String) throws -> Bool {
+    func revokeInvite(_ db: Connection, organizationID: OrganizationID, inviteID: InviteID) throws -> Bool {
         try db.query(
             """
             update orgplane.organization_invites set revoked_at = now()
@@ -100,13 +100,13 @@ extension Store {
                 """)
         ).first else { return nil }
         return InviteState(
-            id: try row.require("id"), organization: try OrganizationSummary(row: row, prefix: "org_"),
-            role: Role(rawValue: try row.require("role")) ?? .viewer, email: row["email"], createdBy: row["created_by"], expiresAt: try row.require("expires_at"),
-            expired: row.bool("expired") ?? true, used: row.bool("used") ?? true, revoked: row.bool("revoked") ?? true)
+            id: try row.decode(InviteID.self, "id"), organization: try OrganizationSummary(row: row, prefix: "org_"),
+            role: try row.decode(Role.self, "role"), email: try row.decodeIfPresent(String.self, "email"), createdBy: try row.decodeIfPresent(UserID.self, "created_by"), expiresAt: try row.decode(String.self, "expires_at"),
+            expired: try row.decode(Bool.self, "expired"), used: try row.decode(Bool.self, "used"), revoked: try row.decode(Bool.self, "revoked"))
     }
 
     /// Marks a live invite accepted; false when it was already accepted or revoked.
-    func markInviteAccepted(_ db: Connection, inviteID: String, userID: String) throws -> Bool {
+    func markInviteAccepted(_ db: Connection, inviteID: InviteID, userID: UserID) throws -> Bool {
         try db.query(
             """
             update orgplane.organization_invites set accepted_at = now(), accepted_by = \(userID)::uuid
@@ -117,12 +117,12 @@ extension Store {
 
     /// Invites of an organization that can still be accepted (for the per-organization cap).
     /// The caller holds the organization's lock, so concurrent creations are counted one after another.
-    func pendingInviteCount(_ db: Connection, organizationID: String) throws -> Int {
+    func pendingInviteCount(_ db: Connection, organizationID: OrganizationID) throws -> Int {
         try db.query(
             """
             select count(*) as n from orgplane.organization_invites
             where organization_id = \(organizationID)::uuid and accepted_at is null and revoked_at is null and expires_at > now()
             """
-        ).first?.int("n") ?? 0
+        ).first?.decodeIfPresent(Int.self, "n") ?? 0
     }
 }

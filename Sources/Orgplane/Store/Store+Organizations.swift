@@ -4,23 +4,23 @@ import Secrets
 
 /// A member of an organization as the API shows it.
 struct Member: Sendable {
-    let userID: String
+    let userID: UserID
     let email: String
     let name: String
     let role: Role
     let joinedAt: String
 
     init(row: Row) throws {
-        userID = try row.require("user_id")
-        email = try row.require("email")
-        name = row["name"] ?? ""
-        role = Role(rawValue: try row.require("role")) ?? .viewer
-        joinedAt = try row.require("joined_at")
+        userID = try row.decode(UserID.self, "user_id")
+        email = try row.decode(String.self, "email")
+        name = try row.decodeIfPresent(String.self, "name") ?? ""
+        role = try row.decode(Role.self, "role")
+        joinedAt = try row.decode(String.self, "joined_at")
     }
 
     var json: JSON {
         .object([
-            ("user_id", .string(userID)), ("email", .string(email)), ("name", .string(name)),
+            ("user_id", .string(userID.description)), ("email", .string(email)), ("name", .string(name)),
             ("role", .string(role.rawValue)), ("joined_at", .string(joinedAt)),
         ])
     }
@@ -31,7 +31,7 @@ extension Store {
 
     /// Creates an organization with `ownerID` as its owner. The slug comes from the name and
     /// gets a random suffix when taken; it never changes afterwards.
-    func createOrganization(_ db: Connection, name: String, ownerID: String) throws -> OrganizationSummary {
+    func createOrganization(_ db: Connection, name: String, ownerID: UserID) throws -> OrganizationSummary {
         let base = name.slugified
         for attempt in 0..<8 {
             let slug = attempt == 0 ? base : "\(base.prefix(40))-\(Secrets.hex(Secrets.randomBytes(3)))"
@@ -42,15 +42,15 @@ extension Store {
                 returning id, name, slug, orgplane.rfc3339(created_at) as created_at
                 """
             ).first else { continue }
-            let id = try row.require("id")
+            let id = try row.decode(OrganizationID.self, "id")
             try db.query("insert into orgplane.organization_members (organization_id, user_id, role) values (\(id)::uuid, \(ownerID)::uuid, 'owner')")
-            return OrganizationSummary(id: id, name: try row.require("name"), slug: slug, role: .owner, createdAt: row["created_at"])
+            return OrganizationSummary(id: id, name: try row.decode(String.self, "name"), slug: slug, role: .owner, createdAt: try row.decodeIfPresent(String.self, "created_at"))
         }
         throw APIError(.slugUnavailable, "Could not find a free slug for this name; try another name.")
     }
 
     /// Every organization the user belongs to, with their role.
-    func organizations(userID: String) throws -> [OrganizationSummary] {
+    func organizations(userID: UserID) throws -> [OrganizationSummary] {
         try db().query(
             Query("""
                 select \(sql: Self.organizationColumns) from orgplane.organization_members m
@@ -65,7 +65,7 @@ extension Store {
     /// `lock` first locks the organization's row (`lockOrganization`): the role is then read
     /// after any concurrent membership change has committed, never from a snapshot taken
     /// while waiting for the lock (a just-demoted owner must not act as an owner).
-    func organization(_ id: String, userID: String, db: Connection? = nil, lock: Bool = false) throws -> OrganizationSummary? {
+    func organization(_ id: OrganizationID, userID: UserID, db: Connection? = nil, lock: Bool = false) throws -> OrganizationSummary? {
         let db = try db ?? self.db()
         if lock { try lockOrganization(db, id: id) }
         return try db.query(
@@ -84,11 +84,11 @@ extension Store {
     /// UPDATE` excludes every other such transaction (and the last-owner trigger takes the same
     /// lock), yet not the `KEY SHARE` a foreign key check takes on the row, so inserting a key
     /// or invite never deadlocks with a concurrent removal of its creator.
-    func lockOrganization(_ db: Connection, id: String) throws {
+    func lockOrganization(_ db: Connection, id: OrganizationID) throws {
         try db.query("select 1 from orgplane.organizations where id = \(id)::uuid for no key update")
     }
 
-    func renameOrganization(_ db: Connection, id: String, name: String) throws {
+    func renameOrganization(_ db: Connection, id: OrganizationID, name: String) throws {
         try db.query("update orgplane.organizations set name = \(name), updated_at = now() where id = \(id)::uuid")
     }
 
@@ -96,7 +96,7 @@ extension Store {
 
     static let memberColumns: SQLFragment = "m.user_id, u.email, u.name, m.role, orgplane.rfc3339(m.joined_at) as joined_at"
 
-    func members(organizationID: String) throws -> [Member] {
+    func members(organizationID: OrganizationID) throws -> [Member] {
         try db().query(
             Query("""
                 select \(sql: Self.memberColumns) from orgplane.organization_members m join orgplane.users u on u.id = m.user_id
@@ -105,7 +105,7 @@ extension Store {
         ).map(Member.init(row:))
     }
 
-    func member(_ db: Connection, organizationID: String, userID: String) throws -> Member? {
+    func member(_ db: Connection, organizationID: OrganizationID, userID: UserID) throws -> Member? {
         try db.query(
             Query("""
                 select \(sql: Self.memberColumns) from orgplane.organization_members m join orgplane.users u on u.id = m.user_id
@@ -114,7 +114,7 @@ extension Store {
         ).first.map(Member.init(row:))
     }
 
-    func addMember(_ db: Connection, organizationID: String, userID: String, role: Role) throws -> Bool {
+    func addMember(_ db: Connection, organizationID: OrganizationID, userID: UserID, role: Role) throws -> Bool {
         try db.query(
             """
             insert into orgplane.organization_members (organization_id, user_id, role)
@@ -126,7 +126,7 @@ extension Store {
 
     /// Changes a role; the database refuses to leave an organization without an owner, and
     /// revokes the member's pending invites their new role may not create (0008).
-    func setRole(_ db: Connection, organizationID: String, userID: String, role: Role) throws {
+    func setRole(_ db: Connection, organizationID: OrganizationID, userID: UserID, role: Role) throws {
         try Self.lastOwnerGuard {
             try db.query(
                 """
@@ -138,7 +138,7 @@ extension Store {
 
     /// Removes a member (their API keys and pending invites there are revoked by the database
     /// in the same transaction).
-    func removeMember(_ db: Connection, organizationID: String, userID: String) throws {
+    func removeMember(_ db: Connection, organizationID: OrganizationID, userID: UserID) throws {
         try Self.lastOwnerGuard {
             try db.query(
                 "delete from orgplane.organization_members where organization_id = \(organizationID)::uuid and user_id = \(userID)::uuid")

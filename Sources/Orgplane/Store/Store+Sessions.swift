@@ -2,7 +2,7 @@ import Postgres
 
 /// One of a person's live sessions, as the sessions page shows it.
 struct SessionInfo: Sendable {
-    let id: String
+    let id: SessionID
     let createdAt: String
     let lastSeenAt: String
     let ip: String
@@ -11,13 +11,13 @@ struct SessionInfo: Sendable {
 
 extension Store {
     /// Where a session was started (in the transaction that creates it).
-    func recordSessionOrigin(_ db: Connection, sessionID: String, ip: String, userAgent: String) throws {
+    func recordSessionOrigin(_ db: Connection, sessionID: SessionID, ip: String, userAgent: String) throws {
         try db.query("update orgplane.sessions set ip = \(ip), user_agent = \(userAgent) where id = \(sessionID)::uuid")
     }
 
     /// Marks a session as seen now. Called only when the identity lookup reported it stale,
     /// and conditional, so concurrent requests of one session write at most once a minute.
-    func touchSession(id: String) throws {
+    func touchSession(id: SessionID) throws {
         try db().query(
             """
             update orgplane.sessions set last_seen_at = now()
@@ -26,7 +26,7 @@ extension Store {
     }
 
     /// A user's live sessions, most recently used first.
-    func liveSessions(userID: String) throws -> [SessionInfo] {
+    func liveSessions(userID: UserID) throws -> [SessionInfo] {
         try db().query(
             """
             select id, orgplane.rfc3339(created_at) as created_at, orgplane.rfc3339(last_seen_at) as last_seen_at, ip, user_agent
@@ -36,13 +36,13 @@ extension Store {
             """
         ).map { row in
             SessionInfo(
-                id: try row.require("id"), createdAt: try row.require("created_at"), lastSeenAt: try row.require("last_seen_at"),
-                ip: row["ip"] ?? "", userAgent: row["user_agent"] ?? "")
+                id: try row.decode(SessionID.self, "id"), createdAt: try row.decode(String.self, "created_at"), lastSeenAt: try row.decode(String.self, "last_seen_at"),
+                ip: try row.decodeIfPresent(String.self, "ip") ?? "", userAgent: try row.decodeIfPresent(String.self, "user_agent") ?? "")
         }
     }
 
     /// Ends one live session of `userID`; false when there is none with that id (or it is someone else's).
-    func endSession(_ db: Connection, userID: String, sessionID: String) throws -> Bool {
+    func endSession(_ db: Connection, userID: UserID, sessionID: SessionID) throws -> Bool {
         try !db.query(
             """
             update orgplane.sessions set revoked_at = now(), revoked_reason = 'ended'
@@ -53,18 +53,18 @@ extension Store {
     }
 
     /// Ends every live session of `userID` but `keep`; returns the ids ended.
-    func endOtherSessions(_ db: Connection, userID: String, keep: String) throws -> [String] {
+    func endOtherSessions(_ db: Connection, userID: UserID, keep: SessionID) throws -> [SessionID] {
         try db.query(
             """
             update orgplane.sessions set revoked_at = now(), revoked_reason = 'ended'
             where user_id = \(userID)::uuid and id <> \(keep)::uuid and revoked_at is null and expires_at > now()
             returning id
             """
-        ).map { try $0.require("id") }
+        ).map { try $0.decode(SessionID.self, "id") }
     }
 
     /// Revokes (logout) the live session a refresh token belongs to; its id and user, if one was revoked.
-    func revokeSession(_ db: Connection, refreshTokenHash hash: String) throws -> (sessionID: String, userID: String)? {
+    func revokeSession(_ db: Connection, refreshTokenHash hash: String) throws -> (sessionID: SessionID, userID: UserID)? {
         guard let row = try db.query(
             """
             update orgplane.sessions s set revoked_at = now(), revoked_reason = 'logout'
@@ -73,6 +73,6 @@ extension Store {
             returning s.id, s.user_id
             """
         ).first else { return nil }
-        return (try row.require("id"), try row.require("user_id"))
+        return (try row.decode(SessionID.self, "id"), try row.decode(UserID.self, "user_id"))
     }
 }

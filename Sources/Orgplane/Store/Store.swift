@@ -26,12 +26,12 @@ public struct Store {
 
 /// A user as the API shows it.
 public struct User: Sendable, Equatable {
-    public let id: String
+    public let id: UserID
     public let email: String
     public let name: String
     public let createdAt: String
 
-    init(id: String, email: String, name: String, createdAt: String) {
+    init(id: UserID, email: String, name: String, createdAt: String) {
         self.id = id
         self.email = email
         self.name = name
@@ -39,29 +39,26 @@ public struct User: Sendable, Equatable {
     }
 
     init(row: Row, prefix: String = "") throws {
-        id = try row.require(prefix + "id")
-        email = try row.require(prefix + "email")
-        name = row[prefix + "name"] ?? ""
-        createdAt = try row.require(prefix + "created_at")
+        id = try row.decode(UserID.self, prefix + "id")
+        email = try row.decode(String.self, prefix + "email")
+        name = try row.decodeIfPresent(String.self, prefix + "name") ?? ""
+        createdAt = try row.decode(String.self, prefix + "created_at")
     }
 }
 
 /// An organization as the API shows it, with the caller's role in it.
 public struct OrganizationSummary: Sendable, Equatable {
-    public let id: String
+    public let id: OrganizationID
     public let name: String
     public let slug: String
     public let role: Role
     public let createdAt: String?
 
     init(row: Row, prefix: String = "") throws {
-        id = try row.require(prefix + "id")
-        name = try row.require(prefix + "name")
-        slug = try row.require(prefix + "slug")
-        guard let role = Role(rawValue: try row.require(prefix + "role")) else {
-            throw PostgresError(kind: .protocolMismatch, serverMessage: "unknown role")
-        }
-        self.role = role
-        createdAt = row[prefix + "created_at"]
+        id = try row.decode(OrganizationID.self, prefix + "id")
+        name = try row.decode(String.self, prefix + "name")
+        slug = try row.decode(String.self, prefix + "slug")
+        role = try row.decode(Role.self, prefix + "role")
+        createdAt = try row.decodeIfPresent(String.self, prefix + "created_at")
     }
 }
