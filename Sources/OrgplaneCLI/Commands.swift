@@ -64,11 +64,9 @@ enum Commands {
         }
         report(true, "database is reachable")
         report(!connection.isSuperuser, "the service role is not a superuser")
-        if let rows = try? connection.query(
-            "select c.relname, c.relrowsecurity from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'orgplane' and c.relkind = 'r'")
-        {
-            let off = rows.filter { $0.bool("relrowsecurity") != true }.compactMap { $0["relname"] }
-            report(!rows.isEmpty && off.isEmpty, off.isEmpty ? "row level security is on for all \(rows.count) tables" : "row level security is off for: \(off.joined(separator: ", "))")
+        if let security = try? Store.rowSecurity(connection) {
+            let off = security.withoutRowSecurity
+            report(security.tables > 0 && off.isEmpty, off.isEmpty ? "row level security is on for all \(security.tables) tables" : "row level security is off for: \(off.joined(separator: ", "))")
         } else {
             report(false, "cannot read the catalog of schema orgplane")
         }

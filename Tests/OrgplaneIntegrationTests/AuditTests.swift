@@ -340,11 +340,11 @@ struct AuditTests {
             """)
         #expect(try ann.auditEvents().count == 3)
         let store = Store(connect: { try Postgres.Connection(conninfo: TestApp.databaseURL) })
-        try store.deleteExpiredAuditEvents(olderThanDays: TestApp.services.configuration.auditRetentionDays)
+        try store.read { db in try store.deleteExpiredAuditEvents(db, olderThanDays: TestApp.services.configuration.auditRetentionDays) }
         let left = try ann.auditEvents()
         #expect(left.count == 2)
         #expect(left.compactMap { $0["action"]?.stringValue }.sorted() == ["organization.created", "organization.renamed"])
-        #expect(throws: PostgresError.self) { try store.deleteExpiredAuditEvents(olderThanDays: 29) }
+        #expect(throws: PostgresError.self) { try store.read { db in try store.deleteExpiredAuditEvents(db, olderThanDays: 29) } }
         #expect(try ann.auditEvents().count == 2)
     }
 

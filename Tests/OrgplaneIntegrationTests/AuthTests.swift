@@ -261,7 +261,7 @@ struct HousekeepingTests {
         try admin.query("update orgplane.sessions set revoked_at = now() - interval '40 days' where user_id = \(old.id)::uuid")
 
         let store = Store(connect: { try Postgres.Connection(conninfo: TestApp.databaseURL) })
-        try store.collectGarbage()
+        try store.read { db in try store.collectGarbage(db) }
 
         #expect(try admin.query("select 1 from orgplane.rate_limits where bucket = \(stale)").isEmpty)
         #expect(try !admin.query("select 1 from orgplane.rate_limits where bucket = \(fresh)").isEmpty)

@@ -354,7 +354,7 @@ struct ReviewFindingsTests {
             services: TestApp.services, store: Store(connect: { connection }), connections: nil)
 
         // The login has verified the old password against the hash it read ...
-        let found = try #require(try context.store.userForLogin(email: person.email))
+        let found = try #require(try context.store.read { db in try context.store.userForLogin(db, email: person.email) })
         #expect(TestApp.services.hasher.verify(person.password, against: found.passwordHash))
         // ... when the password change commits.
         let change = person.client.post("/api/auth/password", .object([
@@ -370,7 +370,7 @@ struct ReviewFindingsTests {
         #expect(sessions.first?.int("n") == 1)  // the changer's own
 
         // Without a change in between, the same step opens the session.
-        let fresh = try #require(try context.store.userForLogin(email: person.email))
+        let fresh = try #require(try context.store.read { db in try context.store.userForLogin(db, email: person.email) })
         #expect(throws: Never.self) {
             try AuthRoutes.openSession(context, user: fresh.user, verifiedHash: fresh.passwordHash, rehash: nil, inviteToken: nil)
         }
@@ -397,7 +397,7 @@ struct ReviewFindingsTests {
         let thiefIdentity = try thief.requireSession()
 
         // The thief's request has verified the old password against the hash it read ...
-        let verified = try #require(try thief.store.passwordHash(userID: UserID(owner.id)!))
+        let verified = try #require(try thief.store.read { db in try thief.store.passwordHash(db, userID: UserID(owner.id)!) })
         // ... when the owner's change commits (ending the thief's session too).
         let change = owner.client.post("/api/auth/password", .object([
             ("current_password", .string(owner.password)), ("new_password", .string(owner.password + " mine")),
@@ -422,7 +422,7 @@ struct ReviewFindingsTests {
         let connection = try Postgres.Connection(conninfo: TestApp.databaseURL)
         let thief = context(bearer: thiefToken, connection: connection)
         let thiefIdentity = try thief.requireSession()
-        let verified = try #require(try thief.store.passwordHash(userID: UserID(owner.id)!))
+        let verified = try #require(try thief.store.read { db in try thief.store.passwordHash(db, userID: UserID(owner.id)!) })
         let newHash = TestApp.services.hasher.hash("the thief's choice")
 
         // A hash other than the one stored is refused while the session is live ...

@@ -105,4 +105,10 @@ import Testing
         #expect(refused.status == .forbidden && refused.code == .invalidPath)
         #expect(APIError.payloadTooLarge.response.bodyText == #"{"error":{"code":"payload_too_large","message":"The request body is larger than the limit."}}"#)
     }
+
+    @Test func theStoresRefusalsBecomeTheirCataloguedAnswers() {
+        #expect(APIError.from(StoreRefusal.lastOwner).code == .lastOwner)
+        #expect(APIError.from(StoreRefusal.lastOwner).status == .conflict)
+        #expect(APIError.from(StoreRefusal.slugUnavailable).code == .slugUnavailable)
+    }
 }

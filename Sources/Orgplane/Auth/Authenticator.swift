@@ -50,12 +50,14 @@ enum Authenticator {
         }
         guard let userID = UserID(claims.subject), let sessionID = SessionID(claims.sessionID) else { throw APIError.unauthenticated }
         let selection = context.selectsOrganization ? try selectedOrganization(context.request) : (id: nil, fromHeader: false)
-        guard let found = try context.store.sessionIdentity(
-            sessionID: sessionID, userID: userID, organizationID: selection.id,
-            includeOrganizations: context.wantsOrganizations)
-        else { throw APIError.unauthenticated }
+        let store = context.store
+        let found = try store.read { db in
+            try store.sessionIdentity(
+                db, sessionID: sessionID, userID: userID, organizationID: selection.id, includeOrganizations: context.wantsOrganizations)
+        }
+        guard let found else { throw APIError.unauthenticated }
         if selection.fromHeader && found.selected == nil { throw notAMember }
-        if found.seenStale { try context.store.touchSession(id: sessionID) }
+        if found.seenStale { try store.read { db in try store.touchSession(db, id: sessionID) } }
         return Identity(
             user: found.user, method: .session(id: sessionID), credential: token, viaCookie: viaCookie,
             selected: found.selected, organizations: found.organizations)
@@ -63,7 +65,8 @@ enum Authenticator {
 
     private static func apiKey(_ token: String, _ context: Context) throws -> Identity {
         guard let parsed = APIKeyFormat.parse(token) else { throw APIError.unauthenticated }
-        guard let found = try context.store.apiKeyIdentity(publicID: parsed.publicID),
+        let store = context.store
+        guard let found = try store.read({ db in try store.apiKeyIdentity(db, publicID: parsed.publicID) }),
               Secrets.constantTimeEquals(found.secretHash, Secrets.sha256Hex(parsed.secret))
         else { throw APIError.unauthenticated }
         // The creator left the organization: the key is dead (it is also revoked in the database).
@@ -71,7 +74,7 @@ enum Authenticator {
         // Only an explicit X-Org-Id counts against a key; a browser's organization cookie does not.
         let selection = context.selectsOrganization ? try selectedOrganization(context.request) : (id: nil, fromHeader: false)
         if selection.fromHeader, selection.id != found.grant.organizationID { throw notAMember }
-        if found.usageStale { try context.store.touchAPIKey(id: found.grant.id) }
+        if found.usageStale { try store.read { db in try store.touchAPIKey(db, id: found.grant.id) } }
         return Identity(
             user: found.user, method: .apiKey(found.grant), credential: token, viaCookie: false,
             selected: organization, organizations: context.wantsOrganizations ? [organization] : nil)

@@ -6,7 +6,7 @@ enum RateLimit {
     /// Counts one attempt in `bucket`, or throws `429 rate_limited` when it is over `limit`.
     static func enforce(_ context: Context, bucket: String, limit: Int) throws {
         let window = context.configuration.rateLimits.windowSeconds
-        let outcome = try context.store.hitRateLimit(bucket: bucket, limit: limit, windowSeconds: window)
+        let outcome = try context.store.read { db in try context.store.hitRateLimit(db, bucket: bucket, limit: limit, windowSeconds: window) }
         guard outcome.allowed else { throw APIError.rateLimited(retryAfter: outcome.retryAfter) }
     }
 
@@ -14,7 +14,7 @@ enum RateLimit {
     /// password): buckets that count only failures reserve an attempt before the check, so
     /// that concurrent attempts are counted atomically, and refund it after a success.
     static func refund(_ context: Context, buckets: [String]) {
-        try? context.store.refundRateLimits(buckets: buckets)
+        try? context.store.read { db in try context.store.refundRateLimits(db, buckets: buckets) }
     }
 
     /// The per-account login buckets for `email` from `address`: one per account and client

@@ -46,6 +46,8 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     public static func from(_ error: any Error) -> APIError {
         switch error {
         case let error as APIError: return error
+        case StoreRefusal.slugUnavailable: return APIError(.slugUnavailable, "Could not find a free slug for this name; try another name.")
+        case StoreRefusal.lastOwner: return APIError(.lastOwner, "An organization needs at least one owner.")
         case let error as PostgresError where error.isConnectionFailure: return .unavailable
         case let error as PostgresError where error.sqlState == .characterNotInRepertoire:
             return APIError(.invalidRequest, "Text cannot contain NUL characters.")

@@ -2,6 +2,10 @@ import Foundation
 import Postgres
 
 /// Applies migrations under an advisory lock, so two `migrate` runs never interleave.
+///
+/// The one owner of SQL besides `Store`: its ledger (`orgplane.schema_migrations`) and lock
+/// statements run before there is a schema for the store to work on, on a connection of
+/// their own (`orgplane migrate`), or as the readiness check's read.
 public enum Migrator {
     static let lockKey = 7_312_004_221
 

@@ -44,7 +44,7 @@ enum APIKeyRoutes {
         }
         let days = try Validation.optionalInteger(body["expires_in_days"], in: 1...3650, code: .invalidExpiry, what: "expires_in_days")
         let generated = APIKeyFormat.generate()
-        let key = try context.store.transaction { db in
+        let key = try context.store.write { db in
             // The role as it is now: a creator removed or demoted meanwhile gets no key (RT-07).
             let current = try OrganizationRoutes.reauthorized(context, identity, db, organization.id, .createAPIKey)
             for scope in scopes where !Policy.scopeAllowed(scope, for: current.role, catalogue: context.services.catalogue) {
@@ -68,7 +68,7 @@ enum APIKeyRoutes {
         let identity = try context.requireSession()
         let organization = try OrganizationRoutes.authorized(context, identity, .readOrganization)
         let everyone = Policy.allows(organization.role, .manageEveryonesAPIKeys)
-        let keys = try context.store.apiKeys(organizationID: organization.id, createdBy: everyone ? nil : identity.user.id)
+        let keys = try context.store.read { db in try context.store.apiKeys(db, organizationID: organization.id, createdBy: everyone ? nil : identity.user.id) }
         return context.json(200, .array(keys.map { .object($0.fields) }))
     }
 
@@ -77,7 +77,7 @@ enum APIKeyRoutes {
         let organization = try OrganizationRoutes.authorized(context, identity, .readOrganization)
         let keyID = try context.idParameter("key_id", as: APIKeyID.self)
         let everyone = Policy.allows(organization.role, .manageEveryonesAPIKeys)
-        try context.store.transaction { db in
+        try context.store.write { db in
             guard try context.store.revokeAPIKey(db, organizationID: organization.id, keyID: keyID, createdBy: everyone ? nil : identity.user.id)
             else { throw APIError.notFound }
             try context.audit(db, .apiKeyRevoked, organizationID: organization.id, target: .apiKey(keyID))

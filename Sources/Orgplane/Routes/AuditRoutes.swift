@@ -15,8 +15,8 @@ enum AuditRoutes {
         let identity = try context.requireSession()
         let organization = try OrganizationRoutes.authorized(context, identity, .readAuditLog)
         let filter = try Filter(context.request)
-        let page = try context.store.auditEvents(
-            organizationID: organization.id, limit: filter.limit, after: filter.cursor, action: filter.action, actorID: filter.actorID)
+        let page = try context.store.read { db in try context.store.auditEvents(db, 
+            organizationID: organization.id, limit: filter.limit, after: filter.cursor, action: filter.action, actorID: filter.actorID) }
         let next: JSON = page.more ? page.events.last.map { .string($0.cursor.text) } ?? .null : .null
         return context.json(200, .object([("events", .array(page.events.map(\.json))), ("next_cursor", next)]))
     }

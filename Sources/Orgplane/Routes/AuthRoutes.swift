@@ -38,7 +38,7 @@ enum AuthRoutes {
 
         let hash = withHashingPermit { context.services.hasher.hash(password) }
         let now = context.now
-        let result = try context.store.transaction { db -> (User, OrganizationSummary, SessionID, String) in
+        let result = try context.store.write { db -> (User, OrganizationSummary, SessionID, String) in
             guard let user = try context.store.createUser(db, email: email, name: name, passwordHash: hash) else {
                 throw APIError(.emailTaken, "An account with this email already exists.")
             }
@@ -80,11 +80,11 @@ enum AuthRoutes {
         if inviteToken != nil { try InviteRoutes.countAttempt(context) }
 
         let hasher = context.services.hasher
-        let found = email.utf8.count <= 254 && password.unicodeScalars.count <= 1024 ? try context.store.userForLogin(email: email) : nil
+        let found = email.utf8.count <= 254 && password.unicodeScalars.count <= 1024 ? try context.store.read { db in try context.store.userForLogin(db, email: email) } : nil
         // Unknown emails cost the same as wrong passwords: verify against a dummy hash.
         let valid = withHashingPermit { hasher.verify(password, against: found?.passwordHash ?? context.services.dummyPasswordHash) }
         guard let found, valid else {
-            try context.store.transaction { try context.audit($0, .loginFailed, target: found.map { .user($0.user.id) }, outcome: .failure) }
+            try context.store.write { try context.audit($0, .loginFailed, target: found.map { .user($0.user.id) }, outcome: .failure) }
             throw invalidCredentials
         }
         // The per-account buckets count failures only: a right password takes its attempt back.
@@ -113,7 +113,7 @@ enum AuthRoutes {
     static func openSession(_ context: Context, user: User, verifiedHash: String, rehash: String?, inviteToken: String?) throws
         -> (sessionID: SessionID, refreshToken: String, organization: OrganizationSummary?)
     {
-        try context.store.transaction { db in
+        try context.store.write { db in
             guard let current = try context.store.passwordHash(db, userID: user.id, lock: true),
                   Secrets.constantTimeEquals(current, verifiedHash)
             else { throw invalidCredentials }
@@ -136,7 +136,7 @@ enum AuthRoutes {
             token = cookie
         }
         guard let token, token.utf8.count < 200 else { throw invalidRefresh }
-        switch try context.store.rotateRefreshToken(token, origin: AuditOrigin(context.request)) {
+        switch try context.store.write { db in try context.store.rotateRefreshToken(db, token, origin: AuditOrigin(context.request)) } {
         case .rotated(let sessionID, let user, let refreshToken):
             let session = try issue(context, user: user, sessionID: sessionID, refreshToken: refreshToken, now: context.now)
             maybeCollectGarbage(context)
@@ -157,8 +157,8 @@ enum AuthRoutes {
 
     static func maybeCollectGarbage(_ context: Context) {
         guard Int.random(in: 0..<garbageOdds) == 0 else { return }
-        try? context.store.collectGarbage()
-        try? context.store.deleteExpiredAuditEvents(olderThanDays: context.configuration.auditRetentionDays)
+        try? context.store.read { db in try context.store.collectGarbage(db) }
+        try? context.store.read { db in try context.store.deleteExpiredAuditEvents(db, olderThanDays: context.configuration.auditRetentionDays) }
     }
 
     static func logout(_ context: Context) throws -> Response {
@@ -168,7 +168,7 @@ enum AuthRoutes {
         do { identity = try context.identity() } catch let error as APIError where error.status == .unauthorized { identity = nil }
         if let identity, let sessionID = identity.sessionID {
             if identity.viaCookie { try CSRF.check(context.request) }
-            try context.store.transaction { db in
+            try context.store.write { db in
                 if try context.store.revokeSession(db, sessionID: sessionID, reason: "logout") {
                     try context.audit(db, .sessionRevoked, target: .session(sessionID))
                 }
@@ -177,7 +177,7 @@ enum AuthRoutes {
                   token.utf8.count < 200
         {
             if context.request.cookies[Cookies.refresh] != nil { try CSRF.check(context.request) }
-            try context.store.transaction { db in
+            try context.store.write { db in
                 if let ended = try context.store.revokeSession(db, refreshTokenHash: Secrets.sha256Hex(token)) {
                     try context.audit(db, .sessionRevoked, actor: .user(ended.userID), target: .session(ended.sessionID))
                 }
@@ -199,7 +199,7 @@ enum AuthRoutes {
         let bucket = "password:user:\(identity.user.id)"
         try RateLimit.enforce(context, bucket: bucket, limit: context.configuration.rateLimits.loginPerAccount)
         let hasher = context.services.hasher
-        guard current.unicodeScalars.count <= 1024, let stored = try context.store.passwordHash(userID: identity.user.id),
+        guard current.unicodeScalars.count <= 1024, let stored = try context.store.read { db in try context.store.passwordHash(db, userID: identity.user.id) },
               withHashingPermit({ hasher.verify(current, against: stored) })
         else { throw wrongCurrentPassword }
         RateLimit.refund(context, buckets: [bucket])
@@ -214,7 +214,7 @@ enum AuthRoutes {
     /// a thief racing the owner's own change — or the owner ending the thief's session —
     /// would still win. Then every other session ends.
     static func commitPasswordChange(_ context: Context, identity: Identity, verifiedHash: String, newHash: String) throws {
-        try context.store.transaction { db in
+        try context.store.write { db in
             guard let sessionID = identity.sessionID, try context.store.lockLiveSession(db, sessionID: sessionID) else {
                 throw APIError.unauthenticated
             }

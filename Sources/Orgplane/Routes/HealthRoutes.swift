@@ -12,9 +12,10 @@ enum HealthRoutes {
     /// nil when ready, else why not.
     static func notReadyReason(_ context: Context) -> String? {
         do {
-            let db = try context.store.db()
-            try db.query("select 1")
-            return try Migrator.pendingReason(db, migrations: context.services.expectedMigrations)
+            return try context.store.read { db in
+                try context.store.ping(db)
+                return try Migrator.pendingReason(db, migrations: context.services.expectedMigrations)
+            }
         } catch {
             return "database unreachable"
         }

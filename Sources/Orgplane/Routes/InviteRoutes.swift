@@ -37,7 +37,7 @@ enum InviteRoutes {
         let email = body["email"] == nil || body["email"]!.isNull ? nil : try Validation.email(body["email"])
         let hours = try Validation.optionalInteger(body["expires_in_hours"], in: 1...720, code: .invalidExpiry, what: "expires_in_hours") ?? 168
         let token = Secrets.randomToken(bytes: 32)
-        let invite = try context.store.transaction { db in
+        let invite = try context.store.write { db in
             // The role as it is now (an admin demoted meanwhile makes no invite).
             _ = try OrganizationRoutes.reauthorized(context, identity, db, organization.id, .invite(as: role))
             guard try context.store.pendingInviteCount(db, organizationID: organization.id) < maxPendingInvites else {
@@ -58,14 +58,14 @@ enum InviteRoutes {
     static func list(_ context: Context) throws -> Response {
         let identity = try context.requireSession()
         let organization = try OrganizationRoutes.authorized(context, identity, .manageInvites)
-        return context.json(200, .array(try context.store.pendingInvites(organizationID: organization.id).map(\.json)))
+        return context.json(200, .array(try context.store.read { db in try context.store.pendingInvites(db, organizationID: organization.id) }.map(\.json)))
     }
 
     static func revoke(_ context: Context) throws -> Response {
         let identity = try context.requireSession()
         let organization = try OrganizationRoutes.authorized(context, identity, .manageInvites)
         let inviteID = try context.idParameter("invite_id", as: InviteID.self)
-        try context.store.transaction { db in
+        try context.store.write { db in
             guard try context.store.revokeInvite(db, organizationID: organization.id, inviteID: inviteID) else { throw APIError.notFound }
             try context.audit(db, .inviteRevoked, organizationID: organization.id, target: .invite(inviteID))
         }
@@ -93,7 +93,7 @@ enum InviteRoutes {
 
     /// Preview: never consumes the invite.
     static func preview(_ context: Context, hash: String) throws -> Response {
-        guard let state = try context.store.inviteState(try context.store.db(), tokenHash: hash, lock: false) else { throw notFound }
+        guard let state = try context.store.read({ db in try context.store.inviteState(db, tokenHash: hash, lock: false) }) else { throw notFound }
         if let refusal = state.refusal { throw refusal }
         return context.json(200, .object([
             ("organization", .object([("name", .string(state.organization.name))])),
@@ -109,7 +109,7 @@ enum InviteRoutes {
     static func accept(_ context: Context, body: Bool) throws -> Response {
         let identity = try context.requireSession()
         let hash = try tokenHash(context, body: body)
-        let result = try context.store.transaction { db in
+        let result = try context.store.write { db in
             try accept(db, context: context, tokenHash: hash, user: identity.user)
         }
         context.cookies.append(Cookies.organization(result.organization.id, configuration: context.configuration))
@@ -160,4 +160,20 @@ enum InviteRoutes {
     }
 
     static let alreadyMember = APIError(.alreadyMember, "You are already a member of this organization.")
+}
+
+/// Why an invite cannot be accepted, as the contract answers it.
+extension InviteState {
+    static let used = APIError(.inviteUsed, "This invite has already been used.")
+    /// The creator left, or their role no longer allows inviting to this role: the invite is
+    /// void (the database also revokes it when that happens; this covers the moment of accept).
+    static let creatorLacksAuthority = APIError(.inviteRevoked, "This invite was revoked: the person who created it can no longer invite to this role.")
+
+    /// `410` for a spent invite, nil for a live one.
+    var refusal: APIError? {
+        if revoked { return APIError(.inviteRevoked, "This invite was revoked.") }
+        if used { return Self.used }
+        if expired { return APIError(.inviteExpired, "This invite has expired.") }
+        return nil
+    }
 }

@@ -11,7 +11,7 @@ enum MemberRoutes {
     static func list(_ context: Context) throws -> Response {
         let identity = try context.requireIdentity()
         let organization = try OrganizationRoutes.authorized(context, identity, .readOrganization)
-        return context.json(200, .array(try context.store.members(organizationID: organization.id).map(\.json)))
+        return context.json(200, .array(try context.store.read { db in try context.store.members(db, organizationID: organization.id) }.map(\.json)))
     }
 
     static func changeRole(_ context: Context) throws -> Response {
@@ -22,9 +22,9 @@ enum MemberRoutes {
         guard let newRole = body["role"]?.stringValue.flatMap(Role.init(text:)) else {
             throw APIError(.invalidRole, "role must be one of owner, admin, member, viewer.")
         }
-        let member = try context.store.transaction { db -> Member in
+        let member = try context.store.write { db -> Member in
             // Lock the organization: concurrent role changes in it are serialised.
-            let caller = try context.store.organization(organizationID, userID: identity.user.id, db: db, lock: true)
+            let caller = try context.store.organization(db, organizationID, userID: identity.user.id, lock: true)
             guard let caller else { throw APIError.notFound }
             guard let target = try context.store.member(db, organizationID: organizationID, userID: userID) else { throw APIError.notFound }
             try Policy.authorize(identity, .changeRole(from: target.role, to: newRole), in: organizationID, role: caller.role)
@@ -41,8 +41,8 @@ enum MemberRoutes {
         let identity = try context.requireSession()
         let organizationID = try context.idParameter("id", as: OrganizationID.self)
         let userID = try context.idParameter("user_id", as: UserID.self)
-        try context.store.transaction { db in
-            let caller = try context.store.organization(organizationID, userID: identity.user.id, db: db, lock: true)
+        try context.store.write { db in
+            let caller = try context.store.organization(db, organizationID, userID: identity.user.id, lock: true)
             guard let caller else { throw APIError.notFound }
             guard let target = try context.store.member(db, organizationID: organizationID, userID: userID) else { throw APIError.notFound }
             let action: Action = userID == identity.user.id ? .leave : .removeMember(target.role)

@@ -14,7 +14,7 @@ enum OrganizationRoutes {
     /// The organization `:id` and the caller's role in it, after `action` is authorized.
     static func authorized(_ context: Context, _ identity: Identity, _ action: Action) throws -> OrganizationSummary {
         let id = try context.idParameter("id", as: OrganizationID.self)
-        let organization = identity.selected?.id == id ? identity.selected : try context.store.organization(id, userID: identity.user.id)
+        let organization = identity.selected?.id == id ? identity.selected : try context.store.read { db in try context.store.organization(db, id, userID: identity.user.id) }
         try Policy.authorize(identity, action, in: id, role: organization?.role)
         return organization!
     }
@@ -23,14 +23,14 @@ enum OrganizationRoutes {
     /// role as it is now, after any concurrent membership change (a member removed or demoted
     /// meanwhile gets `404`/`403`, never a key or invite made with their old role).
     static func reauthorized(_ context: Context, _ identity: Identity, _ db: Connection, _ organizationID: OrganizationID, _ action: Action) throws -> OrganizationSummary {
-        let organization = try context.store.organization(organizationID, userID: identity.user.id, db: db, lock: true)
+        let organization = try context.store.organization(db, organizationID, userID: identity.user.id, lock: true)
         try Policy.authorize(identity, action, in: organizationID, role: organization?.role)
         return organization!
     }
 
     static func list(_ context: Context) throws -> Response {
         let identity = try context.requireIdentity()
-        let organizations = identity.apiKey == nil ? try context.store.organizations(userID: identity.user.id) : [identity.selected].compactMap { $0 }
+        let organizations = identity.apiKey == nil ? try context.store.read { db in try context.store.organizations(db, userID: identity.user.id) } : [identity.selected].compactMap { $0 }
         return context.json(200, .array(organizations.map(\.json)))
     }
 
@@ -40,7 +40,7 @@ enum OrganizationRoutes {
             throw APIError(.orgCreationDisabled, "New organizations can only be created at signup here.")
         }
         let name = try Validation.name(try context.jsonBody()["name"])
-        let organization = try context.store.transaction { db in
+        let organization = try context.store.write { db in
             let organization = try context.store.createOrganization(db, name: name, ownerID: identity.user.id)
             try context.audit(db, .organizationCreated, organizationID: organization.id, target: .organization(organization.id))
             return organization
@@ -57,7 +57,7 @@ enum OrganizationRoutes {
         let identity = try context.requireSession()
         let organization = try authorized(context, identity, .renameOrganization)
         let name = try Validation.name(try context.jsonBody()["name"])
-        try context.store.transaction { db in
+        try context.store.write { db in
             try context.store.renameOrganization(db, id: organization.id, name: name)
             try context.audit(db, .organizationRenamed, organizationID: organization.id, target: .organization(organization.id))
         }

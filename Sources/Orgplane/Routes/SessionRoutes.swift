@@ -12,7 +12,7 @@ enum SessionRoutes {
     static func list(_ context: Context) throws -> Response {
         context.selectsOrganization = false
         let identity = try context.requireSession()
-        let sessions = try context.store.liveSessions(userID: identity.user.id)
+        let sessions = try context.store.read { db in try context.store.liveSessions(db, userID: identity.user.id) }
         return context.json(200, .array(sessions.map { session in
             .object([
                 ("id", .string(session.id.description)), ("created_at", .string(session.createdAt)), ("last_seen_at", .string(session.lastSeenAt)),
@@ -27,7 +27,7 @@ enum SessionRoutes {
         context.selectsOrganization = false
         let identity = try context.requireSession()
         let sessionID = try context.idParameter("session_id", as: SessionID.self)
-        try context.store.transaction { db in
+        try context.store.write { db in
             guard try context.store.endSession(db, userID: identity.user.id, sessionID: sessionID) else { throw APIError.notFound }
             try context.audit(db, .sessionRevoked, target: .session(sessionID))
         }
@@ -40,7 +40,7 @@ enum SessionRoutes {
         context.selectsOrganization = false
         let identity = try context.requireSession()
         guard let current = identity.sessionID else { throw APIError.unauthenticated }
-        try context.store.transaction { db in
+        try context.store.write { db in
             for id in try context.store.endOtherSessions(db, userID: identity.user.id, keep: current) {
                 try context.audit(db, .sessionRevoked, target: .session(id))
             }

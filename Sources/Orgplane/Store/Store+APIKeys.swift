@@ -1,18 +1,6 @@
-import HTTP
 import Postgres
 
-/// An API key as listed (never its secret).
-struct APIKey: Sendable {
-    let id: APIKeyID
-    let name: String
-    let publicID: String
-    let scopes: [String]
-    let resources: [String]
-    let createdAt: String
-    let expiresAt: String?
-    let lastUsedAt: String?
-    let createdBy: UserID
-
+extension APIKey {
     init(row: Row) throws {
         id = try row.decode(APIKeyID.self, "id")
         name = try row.decode(String.self, "name")
@@ -23,14 +11,6 @@ struct APIKey: Sendable {
         expiresAt = try row.decodeIfPresent(String.self, "expires_at")
         lastUsedAt = try row.decodeIfPresent(String.self, "last_used_at")
         createdBy = try row.decode(UserID.self, "created_by")
-    }
-
-    var fields: [(String, JSON)] {
-        [
-            ("id", .string(id.description)), ("name", .string(name)), ("prefix", .string(APIKeyFormat.prefix + publicID)),
-            ("scopes", .strings(scopes)), ("resources", .strings(resources)), ("created_at", .string(createdAt)),
-            ("expires_at", .optional(expiresAt)), ("last_used_at", .optional(lastUsedAt)), ("created_by", .string(createdBy.description)),
-        ]
     }
 }
 
@@ -53,8 +33,8 @@ extension Store {
     }
 
     /// Live keys of an organization; only those made by `createdBy` when given.
-    func apiKeys(organizationID: OrganizationID, createdBy: UserID?) throws -> [APIKey] {
-        try db().query(
+    func apiKeys(_ db: Connection, organizationID: OrganizationID, createdBy: UserID?) throws -> [APIKey] {
+        try db.query(
             Query("""
                 select \(sql: Self.apiKeyColumns) from orgplane.api_keys k
                 where k.organization_id = \(organizationID)::uuid and k.revoked_at is null and (\(createdBy)::uuid is null or k.created_by = \(createdBy)::uuid)

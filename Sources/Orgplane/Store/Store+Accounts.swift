@@ -24,8 +24,8 @@ extension Store {
     }
 
     /// The user with this email and their password hash.
-    func userForLogin(email: String) throws -> (user: User, passwordHash: String)? {
-        guard let row = try db().query(
+    func userForLogin(_ db: Connection, email: String) throws -> (user: User, passwordHash: String)? {
+        guard let row = try db.query(
             """
             select id, email, name, orgplane.rfc3339(created_at) as created_at, password_hash
             from orgplane.users where email = \(email)
@@ -36,8 +36,8 @@ extension Store {
 
     /// The user's password hash; `lock` holds the row `FOR SHARE` until the transaction ends,
     /// so a password change cannot commit between this read and the caller's writes.
-    func passwordHash(_ db: Connection? = nil, userID: UserID, lock: Bool = false) throws -> String? {
-        try (db ?? self.db()).query(
+    func passwordHash(_ db: Connection, userID: UserID, lock: Bool = false) throws -> String? {
+        try db.query(
             "select password_hash from orgplane.users where id = \(userID)::uuid \(sql: lock ? "for share" : "")"
         ).first?.decodeIfPresent(String.self, "password_hash")
     }
@@ -80,37 +80,35 @@ extension Store {
         return token
     }
 
-    /// Uses a refresh token once. Atomic: of two concurrent uses exactly one rotates; the
-    /// other is reuse and revokes the session.
-    func rotateRefreshToken(_ token: String, origin: AuditOrigin) throws -> RefreshOutcome {
+    /// Uses a refresh token once, in the caller's transaction. Atomic: of two concurrent uses
+    /// exactly one rotates; the other is reuse and revokes the session.
+    func rotateRefreshToken(_ db: Connection, _ token: String, origin: AuditOrigin) throws -> RefreshOutcome {
         let hash = Secrets.sha256Hex(token)
-        return try transaction { db in
-            if let row = try db.query(
-                """
-                update orgplane.refresh_tokens t set used_at = now()
-                from orgplane.sessions s join orgplane.users u on u.id = s.user_id
-                where t.token_hash = \(hash) and t.used_at is null
-                  and s.id = t.session_id and s.revoked_at is null and s.expires_at > now()
-                returning s.id as session_id, u.id, u.email, u.name, orgplane.rfc3339(u.created_at) as created_at
-                """
-            ).first {
-                let sessionID = try row.decode(SessionID.self, "session_id")
-                return .rotated(sessionID: sessionID, user: try User(row: row), refreshToken: try issueRefreshToken(db, sessionID: sessionID))
-            }
-            let reused = try db.query(
-                """
-                update orgplane.sessions s set revoked_at = now(), revoked_reason = 'refresh_reused'
-                from orgplane.refresh_tokens t
-                where t.token_hash = \(hash) and t.used_at is not null and s.id = t.session_id and s.revoked_at is null
-                returning s.id, s.user_id
-                """)
-            if let user = try reused.first?.decode(UserID.self, "user_id") {
-                try recordAudit(db, AuditRecord(action: .refreshReused, target: .user(user), origin: origin, outcome: .failure))
-                return .reused
-            }
-            let known = try db.query("select 1 from orgplane.refresh_tokens where token_hash = \(hash) and used_at is not null")
-            return known.isEmpty ? .invalid : .reused
+        if let row = try db.query(
+            """
+            update orgplane.refresh_tokens t set used_at = now()
+            from orgplane.sessions s join orgplane.users u on u.id = s.user_id
+            where t.token_hash = \(hash) and t.used_at is null
+              and s.id = t.session_id and s.revoked_at is null and s.expires_at > now()
+            returning s.id as session_id, u.id, u.email, u.name, orgplane.rfc3339(u.created_at) as created_at
+            """
+        ).first {
+            let sessionID = try row.decode(SessionID.self, "session_id")
+            return .rotated(sessionID: sessionID, user: try User(row: row), refreshToken: try issueRefreshToken(db, sessionID: sessionID))
         }
+        let reused = try db.query(
+            """
+            update orgplane.sessions s set revoked_at = now(), revoked_reason = 'refresh_reused'
+            from orgplane.refresh_tokens t
+            where t.token_hash = \(hash) and t.used_at is not null and s.id = t.session_id and s.revoked_at is null
+            returning s.id, s.user_id
+            """)
+        if let user = try reused.first?.decode(UserID.self, "user_id") {
+            try recordAudit(db, AuditRecord(action: .refreshReused, target: .user(user), origin: origin, outcome: .failure))
+            return .reused
+        }
+        let known = try db.query("select 1 from orgplane.refresh_tokens where token_hash = \(hash) and used_at is not null")
+        return known.isEmpty ? .invalid : .reused
     }
 
     /// Ends a live session; false when it had already ended (so nothing is recorded twice).
@@ -144,14 +142,14 @@ extension Store {
     // MARK: Rate limits
 
     /// Takes one attempt back from each of `buckets` (never below zero), in one statement.
-    func refundRateLimits(buckets: [String]) throws {
-        try db().query("update orgplane.rate_limits set hits = greatest(hits - 1, 0) where bucket = any(\(TextArray(buckets))::text[])")
+    func refundRateLimits(_ db: Connection, buckets: [String]) throws {
+        try db.query("update orgplane.rate_limits set hits = greatest(hits - 1, 0) where bucket = any(\(TextArray(buckets))::text[])")
     }
 
     /// Counts one attempt in `bucket`; returns whether it is within `limit`, and seconds to wait.
     /// Atomic under concurrency (one row per bucket, upserted under its row lock).
-    func hitRateLimit(bucket: String, limit: Int, windowSeconds: Int) throws -> (allowed: Bool, retryAfter: Int) {
-        let row = try db().query(
+    func hitRateLimit(_ db: Connection, bucket: String, limit: Int, windowSeconds: Int) throws -> (allowed: Bool, retryAfter: Int) {
+        let row = try db.query(
             """
             insert into orgplane.rate_limits as r (bucket, window_start, hits) values (\(bucket), now(), 1)
             on conflict (bucket) do update set
@@ -169,9 +167,9 @@ extension Store {
     /// Deletes what can no longer matter: rate-limit windows over a day old, and sessions
     /// (with their refresh tokens) that expired or were revoked over `retentionDays` ago.
     /// Called now and then from write paths; the pool keeps no timer and no state for it.
-    func collectGarbage(retentionDays: Int = 30) throws {
-        try db().query("delete from orgplane.rate_limits where window_start < now() - interval '1 day'")
-        try db().query(
+    func collectGarbage(_ db: Connection, retentionDays: Int = 30) throws {
+        try db.query("delete from orgplane.rate_limits where window_start < now() - interval '1 day'")
+        try db.query(
             """
             delete from orgplane.sessions
             where coalesce(revoked_at, expires_at) < now() - make_interval(days => \(retentionDays))

@@ -16,10 +16,10 @@ extension Store {
     /// One page of an organization's events, newest first, strictly after `cursor`
     /// (keyset on (at, id): stable while events are added). Fetches one more than `limit`
     /// to tell whether another page follows.
-    func auditEvents(organizationID: OrganizationID, limit: Int, after cursor: AuditCursor?, action: AuditAction?, actorID: String?) throws
+    func auditEvents(_ db: Connection, organizationID: OrganizationID, limit: Int, after cursor: AuditCursor?, action: AuditAction?, actorID: String?) throws
         -> (events: [AuditEvent], more: Bool)
     {
-        let rows = try db().query(
+        let rows = try db.query(
             """
             select e.id, orgplane.rfc3339(e.at) as at_text, (extract(epoch from e.at) * 1000000)::bigint as micros,
                    e.action, e.actor_type, e.actor_id, e.organization_id, e.target_type, e.target_id, e.ip, e.request_id, e.outcome
@@ -48,7 +48,7 @@ extension Store {
 
     /// Deletes events older than `days` (at least 30, enforced by the database function,
     /// which the service role may call but cannot otherwise delete through).
-    func deleteExpiredAuditEvents(olderThanDays days: Int) throws {
-        try db().query("select orgplane.delete_expired_audit_events(\(days)::int)")
+    func deleteExpiredAuditEvents(_ db: Connection, olderThanDays days: Int) throws {
+        try db.query("select orgplane.delete_expired_audit_events(\(days)::int)")
     }
 }

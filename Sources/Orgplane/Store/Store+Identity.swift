@@ -1,15 +1,14 @@
 import Foundation
-import HTTP
 import Postgres
 
 extension Store {
     /// The user of a live session, their role in `organizationID` (if a member), and
     /// optionally all their organizations — in one round trip (`orgplane.session_memberships`,
     /// a function so that its plan is cached per connection; see migration 0005).
-    func sessionIdentity(sessionID: SessionID, userID: UserID, organizationID: OrganizationID?, includeOrganizations: Bool)
+    func sessionIdentity(_ db: Connection, sessionID: SessionID, userID: UserID, organizationID: OrganizationID?, includeOrganizations: Bool)
         throws -> (user: User, selected: OrganizationSummary?, organizations: [OrganizationSummary]?, seenStale: Bool)?
     {
-        let rows = try db().query(
+        let rows = try db.query(
             "select * from orgplane.session_memberships(\(sessionID)::uuid, \(userID)::uuid, \(organizationID)::uuid, \(includeOrganizations))")
         guard let first = rows.first else { return nil }
         var memberships: [OrganizationSummary] = []
@@ -20,10 +19,10 @@ extension Store {
 
     /// A live API key by public id, with its creator and the creator's current role.
     /// `organization` is nil when the creator is no longer a member.
-    func apiKeyIdentity(publicID: String) throws
+    func apiKeyIdentity(_ db: Connection, publicID: String) throws
         -> (user: User, grant: APIKeyGrant, secretHash: String, organization: OrganizationSummary?, usageStale: Bool)?
     {
-        guard let row = try db().query("select * from orgplane.api_key_identity(\(publicID))").first else { return nil }
+        guard let row = try db.query("select * from orgplane.api_key_identity(\(publicID))").first else { return nil }
         let scopes = Set((try row.decodeIfPresent([String].self, "scopes") ?? []).compactMap(Scope.init))
         let grant = APIKeyGrant(
             id: try row.decode(APIKeyID.self, "key_id"), organizationID: try row.decode(OrganizationID.self, "organization_id"), scopes: scopes,
@@ -33,8 +32,8 @@ extension Store {
     }
 
     /// Records use of a key (at most about once a minute per key, by the caller's check).
-    func touchAPIKey(id: APIKeyID) throws {
-        try db().query(
+    func touchAPIKey(_ db: Connection, id: APIKeyID) throws {
+        try db.query(
             """
             update orgplane.api_keys set last_used_at = now()
             where id = \(id)::uuid and (last_used_at is null or last_used_at < now() - interval '1 minute')
@@ -49,14 +48,6 @@ extension OrganizationSummary {
             id: try row.decode(OrganizationID.self, "org_id"), name: try row.decode(String.self, "org_name"), slug: try row.decode(String.self, "org_slug"),
             role: try row.decode(Role.self, "org_role"),
             createdAt: try row.decodeIfPresent(Int.self, "org_created_epoch").map { Date(timeIntervalSince1970: Double($0)).rfc3339 })
-    }
-
-    init(id: OrganizationID, name: String, slug: String, role: Role, createdAt: String?) {
-        self.id = id
-        self.name = name
-        self.slug = slug
-        self.role = role
-        self.createdAt = createdAt
     }
 }
 

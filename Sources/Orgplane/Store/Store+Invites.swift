@@ -1,54 +1,12 @@
-import HTTP
 import Postgres
 
-/// An invite as owners and admins see it (never its token).
-struct Invite: Sendable {
-    let id: InviteID
-    let role: Role
-    let email: String?
-    let createdAt: String
-    let expiresAt: String
-
+extension Invite {
     init(row: Row) throws {
         id = try row.decode(InviteID.self, "id")
         role = try row.decode(Role.self, "role")
         email = try row.decodeIfPresent(String.self, "email")
         createdAt = try row.decode(String.self, "created_at")
         expiresAt = try row.decode(String.self, "expires_at")
-    }
-
-    var json: JSON {
-        .object([
-            ("id", .string(id.description)), ("role", .string(role.rawValue)), ("email", .optional(email)),
-            ("created_at", .string(createdAt)), ("expires_at", .string(expiresAt)),
-        ])
-    }
-}
-
-/// The state of an invite found by its token.
-struct InviteState {
-    let id: InviteID
-    let organization: OrganizationSummary
-    let role: Role
-    let email: String?
-    /// Who made it (nil when that account was deleted).
-    let createdBy: UserID?
-    let expiresAt: String
-    let expired: Bool
-    let used: Bool
-    let revoked: Bool
-
-    static let used = APIError(.inviteUsed, "This invite has already been used.")
-    /// The creator left, or their role no longer allows inviting to this role: the invite is
-    /// void (the database also revokes it when that happens; this covers the moment of accept).
-    static let creatorLacksAuthority = APIError(.inviteRevoked, "This invite was revoked: the person who created it can no longer invite to this role.")
-
-    /// `410` for a spent invite, nil for a live one.
-    var refusal: APIError? {
-        if revoked { return APIError(.inviteRevoked, "This invite was revoked.") }
-        if used { return Self.used }
-        if expired { return APIError(.inviteExpired, "This invite has expired.") }
-        return nil
     }
 }
 
@@ -66,8 +24,8 @@ extension Store {
     }
 
     /// Invites that can still be accepted.
-    func pendingInvites(organizationID: OrganizationID) throws -> [Invite] {
-        try db().query(
+    func pendingInvites(_ db: Connection, organizationID: OrganizationID) throws -> [Invite] {
+        try db.query(
             Query("""
                 select \(sql: Self.inviteColumns) from orgplane.organization_invites i
                 where i.organization_id = \(organizationID)::uuid and i.accepted_at is null and i.revoked_at is null and i.expires_at > now()

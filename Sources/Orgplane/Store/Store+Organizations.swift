@@ -1,28 +1,13 @@
-import HTTP
 import Postgres
 import Secrets
 
-/// A member of an organization as the API shows it.
-struct Member: Sendable {
-    let userID: UserID
-    let email: String
-    let name: String
-    let role: Role
-    let joinedAt: String
-
+extension Member {
     init(row: Row) throws {
         userID = try row.decode(UserID.self, "user_id")
         email = try row.decode(String.self, "email")
         name = try row.decodeIfPresent(String.self, "name") ?? ""
         role = try row.decode(Role.self, "role")
         joinedAt = try row.decode(String.self, "joined_at")
-    }
-
-    var json: JSON {
-        .object([
-            ("user_id", .string(userID.description)), ("email", .string(email)), ("name", .string(name)),
-            ("role", .string(role.rawValue)), ("joined_at", .string(joinedAt)),
-        ])
     }
 }
 
@@ -46,12 +31,12 @@ extension Store {
             try db.query("insert into orgplane.organization_members (organization_id, user_id, role) values (\(id)::uuid, \(ownerID)::uuid, 'owner')")
             return OrganizationSummary(id: id, name: try row.decode(String.self, "name"), slug: slug, role: .owner, createdAt: try row.decodeIfPresent(String.self, "created_at"))
         }
-        throw APIError(.slugUnavailable, "Could not find a free slug for this name; try another name.")
+        throw StoreRefusal.slugUnavailable
     }
 
     /// Every organization the user belongs to, with their role.
-    func organizations(userID: UserID) throws -> [OrganizationSummary] {
-        try db().query(
+    func organizations(_ db: Connection, userID: UserID) throws -> [OrganizationSummary] {
+        try db.query(
             Query("""
                 select \(sql: Self.organizationColumns) from orgplane.organization_members m
                 join orgplane.organizations o on o.id = m.organization_id
@@ -65,8 +50,7 @@ extension Store {
     /// `lock` first locks the organization's row (`lockOrganization`): the role is then read
     /// after any concurrent membership change has committed, never from a snapshot taken
     /// while waiting for the lock (a just-demoted owner must not act as an owner).
-    func organization(_ id: OrganizationID, userID: UserID, db: Connection? = nil, lock: Bool = false) throws -> OrganizationSummary? {
-        let db = try db ?? self.db()
+    func organization(_ db: Connection, _ id: OrganizationID, userID: UserID, lock: Bool = false) throws -> OrganizationSummary? {
         if lock { try lockOrganization(db, id: id) }
         return try db.query(
             Query("""
@@ -96,8 +80,8 @@ extension Store {
 
     static let memberColumns: SQLFragment = "m.user_id, u.email, u.name, m.role, orgplane.rfc3339(m.joined_at) as joined_at"
 
-    func members(organizationID: OrganizationID) throws -> [Member] {
-        try db().query(
+    func members(_ db: Connection, organizationID: OrganizationID) throws -> [Member] {
+        try db.query(
             Query("""
                 select \(sql: Self.memberColumns) from orgplane.organization_members m join orgplane.users u on u.id = m.user_id
                 where m.organization_id = \(organizationID)::uuid order by m.joined_at, u.email
@@ -145,11 +129,9 @@ extension Store {
         }
     }
 
-    static let lastOwner = APIError(.lastOwner, "An organization needs at least one owner.")
-
     private static func lastOwnerGuard(_ body: () throws -> Void) throws {
         do { try body() } catch let error as PostgresError where error.constraint == "organization_members_last_owner" {
-            throw lastOwner
+            throw StoreRefusal.lastOwner
         }
     }
 }

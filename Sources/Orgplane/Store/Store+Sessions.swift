@@ -1,14 +1,5 @@
 import Postgres
 
-/// One of a person's live sessions, as the sessions page shows it.
-struct SessionInfo: Sendable {
-    let id: SessionID
-    let createdAt: String
-    let lastSeenAt: String
-    let ip: String
-    let userAgent: String
-}
-
 extension Store {
     /// Where a session was started (in the transaction that creates it).
     func recordSessionOrigin(_ db: Connection, sessionID: SessionID, ip: String, userAgent: String) throws {
@@ -17,8 +8,8 @@ extension Store {
 
     /// Marks a session as seen now. Called only when the identity lookup reported it stale,
     /// and conditional, so concurrent requests of one session write at most once a minute.
-    func touchSession(id: SessionID) throws {
-        try db().query(
+    func touchSession(_ db: Connection, id: SessionID) throws {
+        try db.query(
             """
             update orgplane.sessions set last_seen_at = now()
             where id = \(id)::uuid and last_seen_at < now() - interval '1 minute'
@@ -26,8 +17,8 @@ extension Store {
     }
 
     /// A user's live sessions, most recently used first.
-    func liveSessions(userID: UserID) throws -> [SessionInfo] {
-        try db().query(
+    func liveSessions(_ db: Connection, userID: UserID) throws -> [SessionInfo] {
+        try db.query(
             """
             select id, orgplane.rfc3339(created_at) as created_at, orgplane.rfc3339(last_seen_at) as last_seen_at, ip, user_agent
             from orgplane.sessions

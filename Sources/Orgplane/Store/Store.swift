@@ -1,21 +1,30 @@
 import Postgres
 
 /// The storage layer: every SQL statement of the application lives in `Store` and its
-/// extensions (one file per domain). Queries are `Query` values, parameterized by construction.
+/// extensions (one file per domain; the migrator is the one other owner of SQL, see
+/// `Migrator`). Queries are `Query` values, parameterized by construction.
+///
+/// One calling convention, as GRDB's reader and writer have: every method takes the
+/// connection it runs on as its first argument, and callers get one from `read` (a plain
+/// connection) or `write` (a transaction). No method opens a connection itself.
 public struct Store {
     private let connect: () throws -> Connection
 
     init(connect: @escaping () throws -> Connection) { self.connect = connect }
 
     /// The worker's connection (opened on first use; not opened for requests that need none).
-    func db() throws -> Connection { try connect() }
+    private func db() throws -> Connection { try connect() }
+
+    /// Runs `body` on the worker's connection, outside a transaction (reads, and single
+    /// statements that are atomic on their own).
+    func read<T>(_ body: (Connection) throws -> T) throws -> T { try body(db()) }
 
     /// Runs `body` in one transaction: every write of a request is all or nothing.
     ///
     /// A transaction PostgreSQL aborted as a deadlock victim or a serialization failure
     /// (`40P01`, `40001`) changed nothing, so it runs once more before the error is answered:
     /// `body` must be safe to run again (only database work, or work that is redone alike).
-    func transaction<T>(_ body: (Connection) throws -> T) throws -> T {
+    func write<T>(_ body: (Connection) throws -> T) throws -> T {
         do {
             return try db().transaction(body)
         } catch let error as PostgresError where error.sqlState == .deadlockDetected || error.sqlState == .serializationFailure {
@@ -24,20 +33,7 @@ public struct Store {
     }
 }
 
-/// A user as the API shows it.
-public struct User: Sendable, Equatable {
-    public let id: UserID
-    public let email: String
-    public let name: String
-    public let createdAt: String
-
-    init(id: UserID, email: String, name: String, createdAt: String) {
-        self.id = id
-        self.email = email
-        self.name = name
-        self.createdAt = createdAt
-    }
-
+extension User {
     init(row: Row, prefix: String = "") throws {
         id = try row.decode(UserID.self, prefix + "id")
         email = try row.decode(String.self, prefix + "email")
@@ -46,14 +42,7 @@ public struct User: Sendable, Equatable {
     }
 }
 
-/// An organization as the API shows it, with the caller's role in it.
-public struct OrganizationSummary: Sendable, Equatable {
-    public let id: OrganizationID
-    public let name: String
-    public let slug: String
-    public let role: Role
-    public let createdAt: String?
-
+extension OrganizationSummary {
     init(row: Row, prefix: String = "") throws {
         id = try row.decode(OrganizationID.self, prefix + "id")
         name = try row.decode(String.self, prefix + "name")

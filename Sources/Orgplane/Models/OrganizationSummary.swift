@@ -1,0 +1,26 @@
+import HTTP
+
+/// An organization as the API shows it, with the caller's role in it.
+public struct OrganizationSummary: Sendable, Equatable {
+    public let id: OrganizationID
+    public let name: String
+    public let slug: String
+    public let role: Role
+    public let createdAt: String?
+
+    init(id: OrganizationID, name: String, slug: String, role: Role, createdAt: String?) {
+        self.id = id
+        self.name = name
+        self.slug = slug
+        self.role = role
+        self.createdAt = createdAt
+    }
+}
+
+extension OrganizationSummary {
+    var json: JSON {
+        var fields: [(String, JSON)] = [("id", .string(id.description)), ("name", .string(name)), ("slug", .string(slug)), ("role", .string(role.rawValue))]
+        if let createdAt { fields.append(("created_at", .string(createdAt))) }
+        return .object(fields)
+    }
+}
