@@ -52,4 +52,20 @@ import Testing
         #expect(OrganizationID("not a uuid") == nil)
         #expect(OrganizationID("0b7f5f0e-6a0d-4c8a-8f65-2f1e8e3d2a90") == organization)
     }
+
+    @Test func uuidTextIsParsedStrictlyAndAsFoundationDoes() {
+        for _ in 0..<200 {
+            let uuid = UUID()
+            #expect(UUID(postgresText: uuid.uuidString) == uuid)
+            #expect(UUID(postgresText: uuid.uuidString.lowercased()) == uuid)
+        }
+        for bad in [
+            "", "5b0e1f3c0d7e4f559c1a2a6f7e8d9c01", "5b0e1f3c-0d7e-4f55-9c1a-2a6f7e8d9c0", "5b0e1f3c-0d7e-4f55-9c1a-2a6f7e8d9c011",
+            "5b0e1f3c_0d7e-4f55-9c1a-2a6f7e8d9c01", "5b0e1f3g-0d7e-4f55-9c1a-2a6f7e8d9c01", "{5b0e1f3c-0d7e-4f55-9c1a-2a6f7e8d9c}",
+            "5b0e1f3c-0d7e-4f55-9c1a-2a6f7e8d9c0\u{0}", "５b0e1f3c-0d7e-4f55-9c1a-2a6f7e8d9c01",
+        ] {
+            #expect(UUID(postgresText: bad) == nil, "\(bad)")
+            #expect(UUID(uuidString: bad) == nil, "Foundation agrees: \(bad)")
+        }
+    }
 }

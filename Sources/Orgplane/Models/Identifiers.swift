@@ -12,7 +12,7 @@ public protocol Identifier: Hashable, Sendable, CustomStringConvertible, Postgre
 extension Identifier {
     /// Parses a client's or the database's text (any case); nil when it is not a UUID.
     public init?(_ text: String) {
-        guard let uuid = UUID(uuidString: text) else { return nil }
+        guard let uuid = UUID(postgresText: text) else { return nil }
         self.init(uuid)
     }
 
