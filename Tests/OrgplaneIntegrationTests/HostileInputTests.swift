@@ -111,7 +111,7 @@ struct HostileInputTests {
     @Test("a member holds at most 100 live keys in an organization")
     func keyCap() throws {
         let ann = try Person.signUp("Ann")
-        for index in 0..<APIKeyRoutes.maxLiveKeysPerMember {
+        for index in 0..<APIKeyIssuance.maxLiveKeysPerMember {
             _ = try ann.createAPIKey(["dataplane:read"], name: "k\(index)")
         }
         let refused = ann.client.post(

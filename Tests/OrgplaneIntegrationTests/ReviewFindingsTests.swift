@@ -362,8 +362,8 @@ struct ReviewFindingsTests {
         ]))
         #expect(change.status == 204)
 
-        #expect(throws: AuthRoutes.invalidCredentials) {
-            try AuthRoutes.openSession(context, user: found.user, verifiedHash: found.passwordHash, rehash: nil, inviteToken: nil)
+        #expect(throws: Accounts.invalidCredentials) {
+            try Accounts.openSession(context, user: found.user, verifiedHash: found.passwordHash, rehash: nil, inviteToken: nil)
         }
         let sessions = try Superuser.query(
             "select count(*)::int as n from orgplane.sessions where user_id = \(person.id)::uuid and revoked_at is null")
@@ -372,7 +372,7 @@ struct ReviewFindingsTests {
         // Without a change in between, the same step opens the session.
         let fresh = try #require(try context.store.read { db in try context.store.userForLogin(db, email: person.email) })
         #expect(throws: Never.self) {
-            try AuthRoutes.openSession(context, user: fresh.user, verifiedHash: fresh.passwordHash, rehash: nil, inviteToken: nil)
+            try Accounts.openSession(context, user: fresh.user, verifiedHash: fresh.passwordHash, rehash: nil, inviteToken: nil)
         }
     }
 
@@ -405,7 +405,7 @@ struct ReviewFindingsTests {
         #expect(change.status == 204)
 
         #expect(throws: APIError.unauthenticated) {
-            try AuthRoutes.commitPasswordChange(
+            try Accounts.commitPasswordChange(
                 thief, identity: thiefIdentity, verifiedHash: verified, newHash: TestApp.services.hasher.hash("the thief's choice"))
         }
         // The owner's password stands and the owner's session lives.
@@ -426,14 +426,14 @@ struct ReviewFindingsTests {
         let newHash = TestApp.services.hasher.hash("the thief's choice")
 
         // A hash other than the one stored is refused while the session is live ...
-        #expect(throws: AuthRoutes.wrongCurrentPassword) {
-            try AuthRoutes.commitPasswordChange(thief, identity: thiefIdentity, verifiedHash: newHash, newHash: newHash)
+        #expect(throws: Accounts.wrongCurrentPassword) {
+            try Accounts.commitPasswordChange(thief, identity: thiefIdentity, verifiedHash: newHash, newHash: newHash)
         }
         // ... and once the owner ends the thief's session, even the right one is.
         let sessionID = try #require(thiefIdentity.sessionID)
         #expect(owner.client.delete("/api/me/sessions/\(sessionID)").status == 204)
         #expect(throws: APIError.unauthenticated) {
-            try AuthRoutes.commitPasswordChange(thief, identity: thiefIdentity, verifiedHash: verified, newHash: newHash)
+            try Accounts.commitPasswordChange(thief, identity: thiefIdentity, verifiedHash: verified, newHash: newHash)
         }
         let stillOld = Client().post("/api/auth/login", .object([("email", .string(owner.email)), ("password", .string(owner.password))]))
         #expect(stillOld.status == 200)

@@ -9,17 +9,17 @@ import Secrets
 /// nothing about a caller is remembered between requests.
 enum Authenticator {
     /// The caller, or nil when no credential was sent; throws `401` for a bad one.
-    static func authenticate(_ context: Context) throws -> Identity? {
+    static func authenticate(_ context: Context, options: AuthenticationOptions) throws -> Identity? {
         let request = context.request
         if let header = request.header("authorization") {
             let parts = header.split(separator: " ", maxSplits: 1)
             guard parts.count == 2, parts[0].lowercased().bytesEqual("bearer") else { throw APIError.unauthenticated }
             let token = String(parts[1]).trimmingSpaces
-            if token.hasPrefix(APIKeyFormat.prefix) { return try apiKey(token, context) }
-            return try session(token, viaCookie: false, context)
+            if token.hasPrefix(APIKeyFormat.prefix) { return try apiKey(token, context, options) }
+            return try session(token, viaCookie: false, context, options)
         }
         if let token = request.cookies[Cookies.access], !token.isEmpty {
-            return try session(token, viaCookie: true, context)
+            return try session(token, viaCookie: true, context, options)
         }
         return nil
     }
@@ -39,7 +39,7 @@ enum Authenticator {
         return (nil, false)
     }
 
-    private static func session(_ token: String, viaCookie: Bool, _ context: Context) throws -> Identity {
+    private static func session(_ token: String, viaCookie: Bool, _ context: Context, _ options: AuthenticationOptions) throws -> Identity {
         let claims: AccessClaims
         do {
             claims = try context.services.signer.verify(token, now: context.services.clock.epochSeconds)
@@ -49,11 +49,11 @@ enum Authenticator {
             throw APIError.unauthenticated
         }
         guard let userID = UserID(claims.subject), let sessionID = SessionID(claims.sessionID) else { throw APIError.unauthenticated }
-        let selection = context.selectsOrganization ? try selectedOrganization(context.request) : (id: nil, fromHeader: false)
+        let selection = options.selectingOrganization ? try selectedOrganization(context.request) : (id: nil, fromHeader: false)
         let store = context.store
         let found = try store.read { db in
             try store.sessionIdentity(
-                db, sessionID: sessionID, userID: userID, organizationID: selection.id, includeOrganizations: context.wantsOrganizations)
+                db, sessionID: sessionID, userID: userID, organizationID: selection.id, includeOrganizations: options.loading == .allOrganizations)
         }
         guard let found else { throw APIError.unauthenticated }
         if selection.fromHeader && found.selected == nil { throw notAMember }
@@ -63,7 +63,7 @@ enum Authenticator {
             selected: found.selected, organizations: found.organizations)
     }
 
-    private static func apiKey(_ token: String, _ context: Context) throws -> Identity {
+    private static func apiKey(_ token: String, _ context: Context, _ options: AuthenticationOptions) throws -> Identity {
         guard let parsed = APIKeyFormat.parse(token) else { throw APIError.unauthenticated }
         let store = context.store
         guard let found = try store.read({ db in try store.apiKeyIdentity(db, publicID: parsed.publicID) }),
@@ -72,12 +72,12 @@ enum Authenticator {
         // The creator left the organization: the key is dead (it is also revoked in the database).
         guard let organization = found.organization else { throw APIError.unauthenticated }
         // Only an explicit X-Org-Id counts against a key; a browser's organization cookie does not.
-        let selection = context.selectsOrganization ? try selectedOrganization(context.request) : (id: nil, fromHeader: false)
+        let selection = options.selectingOrganization ? try selectedOrganization(context.request) : (id: nil, fromHeader: false)
         if selection.fromHeader, selection.id != found.grant.organizationID { throw notAMember }
         if found.usageStale { try store.read { db in try store.touchAPIKey(db, id: found.grant.id) } }
         return Identity(
             user: found.user, method: .apiKey(found.grant), credential: token, viaCookie: false,
-            selected: organization, organizations: context.wantsOrganizations ? [organization] : nil)
+            selected: organization, organizations: options.loading == .allOrganizations ? [organization] : nil)
     }
 
     static let notAMember = APIError(.organizationForbidden, "You are not a member of the selected organization.")

@@ -14,13 +14,8 @@ public final class Context {
     public internal(set) var parameters: [String: String] = [:]
     /// Cookies to set on the response, whatever the route answers.
     public var cookies: [SetCookie] = []
-    /// Set before authenticating when the route shows all of the caller's organizations
-    /// (they are then loaded in the same query as the session).
-    var wantsOrganizations = false
-    /// Cleared by routes that act on the account, not an organization (logout, password):
-    /// then `X-Org-Id` and the organization cookie are not consulted at all.
-    var selectsOrganization = true
-    private var cachedIdentity: Identity??
+    /// The caller once authenticated, with the options it was read with.
+    private var cachedIdentity: (identity: Identity?, options: AuthenticationOptions)?
 
     init(request: Request, services: Services, store: Store, connections: ConnectionCache?) {
         self.request = request
@@ -60,19 +55,26 @@ public final class Context {
     // MARK: The caller
 
     /// The authenticated caller, or nil when no credential was sent (errors when a bad one was).
-    public func identity() throws -> Identity? {
-        if let cached = cachedIdentity { return cached }
-        let identity = try Authenticator.authenticate(self)
-        cachedIdentity = .some(identity)
+    public func identity(
+        loading: AuthenticationOptions.Loading = .selectedOrganization, selectingOrganization: Bool = true
+    ) throws -> Identity? {
+        let options = AuthenticationOptions(loading: loading, selectingOrganization: selectingOrganization)
+        if let cached = cachedIdentity, cached.options == options { return cached.identity }
+        let identity = try Authenticator.authenticate(self, options: options)
+        cachedIdentity = (identity, options)
         return identity
     }
 
     /// The caller if authentication already ran in this request (never queries; for logs).
-    var knownIdentity: Identity? { cachedIdentity ?? nil }
+    var knownIdentity: Identity? { cachedIdentity?.identity }
 
     /// The authenticated caller, or `401 unauthenticated`. Checks CSRF for cookie writes.
-    public func requireIdentity() throws -> Identity {
-        guard let identity = try identity() else { throw APIError.unauthenticated }
+    public func requireIdentity(
+        loading: AuthenticationOptions.Loading = .selectedOrganization, selectingOrganization: Bool = true
+    ) throws -> Identity {
+        guard let identity = try identity(loading: loading, selectingOrganization: selectingOrganization) else {
+            throw APIError.unauthenticated
+        }
         if identity.viaCookie && !request.isSafeMethod {
             try CSRF.check(request)
         }
@@ -80,8 +82,8 @@ public final class Context {
     }
 
     /// The caller's session identity; API keys are refused for account and team management.
-    public func requireSession() throws -> Identity {
-        let identity = try requireIdentity()
+    public func requireSession(selectingOrganization: Bool = true) throws -> Identity {
+        let identity = try requireIdentity(selectingOrganization: selectingOrganization)
         guard case .session = identity.method else {
             throw APIError(.sessionRequired, "API keys cannot do this; use a user session.")
         }

@@ -9,12 +9,9 @@ enum APIKeyRoutes {
         router.add("DELETE", "/api/organizations/:id/api-keys/:key_id", revoke)
     }
 
-    /// Live keys one member may hold in one organization.
-    static let maxLiveKeysPerMember = 100
-
     static func create(_ context: Context) throws -> Response {
         let identity = try context.requireSession()
-        let organization = try OrganizationRoutes.authorized(context, identity, .createAPIKey)
+        let organization = try context.authorize(.createAPIKey, organization: context.organizationParameter(), for: identity)
         let body = try context.jsonBody()
         let name = try Validation.name(body["name"])
         guard let rawScopes = body["scopes"]?.arrayValue, !rawScopes.isEmpty, rawScopes.count <= 100 else {
@@ -43,30 +40,16 @@ enum APIKeyRoutes {
             }
         }
         let days = try Validation.optionalInteger(body["expires_in_days"], in: 1...3650, code: .invalidExpiry, what: "expires_in_days")
-        let generated = APIKeyFormat.generate()
-        let key = try context.store.write { db in
-            // The role as it is now: a creator removed or demoted meanwhile gets no key (RT-07).
-            let current = try OrganizationRoutes.reauthorized(context, identity, db, organization.id, .createAPIKey)
-            for scope in scopes where !Policy.scopeAllowed(scope, for: current.role, catalogue: context.services.catalogue) {
-                throw APIError(.scopeExceedsRole, "The scope \(scope.text) is beyond your role in this organization.")
-            }
-            guard try context.store.liveAPIKeyCount(db, organizationID: organization.id, createdBy: identity.user.id) < maxLiveKeysPerMember else {
-                throw APIError(.limitReached, "You have \(maxLiveKeysPerMember) live API keys here; revoke one first.")
-            }
-            let key = try context.store.createAPIKey(
-                db, organizationID: organization.id, createdBy: identity.user.id, name: name, publicID: generated.publicID,
-                secretHash: Secrets.sha256Hex(generated.secret), scopes: scopes.map(\.text), resources: resources, expiresInDays: days)
-            try context.audit(db, .apiKeyCreated, organizationID: organization.id, target: .apiKey(key.id))
-            return key
-        }
+        let (key, secret) = try APIKeyIssuance.create(
+            context, by: identity, in: organization, name: name, scopes: scopes, resources: resources, expiresInDays: days)
         var fields = key.fields
-        fields.insert(("key", .string(generated.key)), at: 3)
+        fields.insert(("key", .string(secret)), at: 3)
         return noStore(context.json(201, .object(fields)))
     }
 
     static func list(_ context: Context) throws -> Response {
         let identity = try context.requireSession()
-        let organization = try OrganizationRoutes.authorized(context, identity, .readOrganization)
+        let organization = try context.authorize(.readOrganization, organization: context.organizationParameter(), for: identity)
         let everyone = Policy.allows(organization.role, .manageEveryonesAPIKeys)
         let keys = try context.store.read { db in try context.store.apiKeys(db, organizationID: organization.id, createdBy: everyone ? nil : identity.user.id) }
         return context.json(200, .array(keys.map { .object($0.fields) }))
@@ -74,14 +57,9 @@ enum APIKeyRoutes {
 
     static func revoke(_ context: Context) throws -> Response {
         let identity = try context.requireSession()
-        let organization = try OrganizationRoutes.authorized(context, identity, .readOrganization)
+        let organization = try context.authorize(.readOrganization, organization: context.organizationParameter(), for: identity)
         let keyID = try context.idParameter("key_id", as: APIKeyID.self)
-        let everyone = Policy.allows(organization.role, .manageEveryonesAPIKeys)
-        try context.store.write { db in
-            guard try context.store.revokeAPIKey(db, organizationID: organization.id, keyID: keyID, createdBy: everyone ? nil : identity.user.id)
-            else { throw APIError.notFound }
-            try context.audit(db, .apiKeyRevoked, organizationID: organization.id, target: .apiKey(keyID))
-        }
+        try APIKeyIssuance.revoke(context, keyID, in: organization, by: identity)
         return .noContent()
     }
 }

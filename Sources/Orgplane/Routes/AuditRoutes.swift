@@ -13,7 +13,7 @@ enum AuditRoutes {
     /// Newest first, `limit` events after `cursor`, optionally only one `action` or one `actor` (an id).
     static func list(_ context: Context) throws -> Response {
         let identity = try context.requireSession()
-        let organization = try OrganizationRoutes.authorized(context, identity, .readAuditLog)
+        let organization = try context.authorize(.readAuditLog, organization: context.organizationParameter(), for: identity)
         let filter = try Filter(context.request)
         let page = try context.store.read { db in try context.store.auditEvents(db, 
             organizationID: organization.id, limit: filter.limit, after: filter.cursor, action: filter.action, actorID: filter.actorID) }

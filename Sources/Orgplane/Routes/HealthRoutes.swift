@@ -1,5 +1,4 @@
 import HTTP
-import Postgres
 
 /// Liveness, readiness and version.
 enum HealthRoutes {

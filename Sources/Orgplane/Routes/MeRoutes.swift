@@ -7,8 +7,7 @@ enum MeRoutes {
     }
 
     static func me(_ context: Context) throws -> Response {
-        context.wantsOrganizations = true
-        let identity = try context.requireIdentity()
+        let identity = try context.requireIdentity(loading: .allOrganizations)
         var auth: [(String, JSON)]
         switch identity.method {
         case .session:

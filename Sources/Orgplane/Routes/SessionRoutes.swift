@@ -10,8 +10,7 @@ enum SessionRoutes {
     }
 
     static func list(_ context: Context) throws -> Response {
-        context.selectsOrganization = false
-        let identity = try context.requireSession()
+        let identity = try context.requireSession(selectingOrganization: false)
         let sessions = try context.store.read { db in try context.store.liveSessions(db, userID: identity.user.id) }
         return context.json(200, .array(sessions.map { session in
             .object([
@@ -24,27 +23,17 @@ enum SessionRoutes {
     /// Ends one of the caller's sessions: its refresh token stops working and its access
     /// tokens are refused from the next request on. Ending the current one also clears its cookies.
     static func end(_ context: Context) throws -> Response {
-        context.selectsOrganization = false
-        let identity = try context.requireSession()
+        let identity = try context.requireSession(selectingOrganization: false)
         let sessionID = try context.idParameter("session_id", as: SessionID.self)
-        try context.store.write { db in
-            guard try context.store.endSession(db, userID: identity.user.id, sessionID: sessionID) else { throw APIError.notFound }
-            try context.audit(db, .sessionRevoked, target: .session(sessionID))
-        }
+        try Sessions.end(context, sessionID, by: identity)
         if sessionID == identity.sessionID { context.cookies = Cookies.cleared(configuration: context.configuration) }
         return .noContent()
     }
 
     /// Ends every other session of the caller.
     static func endOthers(_ context: Context) throws -> Response {
-        context.selectsOrganization = false
-        let identity = try context.requireSession()
-        guard let current = identity.sessionID else { throw APIError.unauthenticated }
-        try context.store.write { db in
-            for id in try context.store.endOtherSessions(db, userID: identity.user.id, keep: current) {
-                try context.audit(db, .sessionRevoked, target: .session(id))
-            }
-        }
+        let identity = try context.requireSession(selectingOrganization: false)
+        try Sessions.endOthers(context, by: identity)
         return .noContent()
     }
 
