@@ -13,6 +13,12 @@
 #   pg_stop DIR [mode]                 stop it (mode: fast (default) | immediate | smart)
 #   pg_is_running DIR                  0 if the cluster in DIR is up
 #   pg_url ROLE DIR PORT               libpq URI for ROLE over the unix socket in DIR/run
+#   pgbouncer_start DIR PORT PG_DIR PG_PORT   a private PgBouncer 1.18 (transaction mode,
+#                                      pool size 4) in front of the cluster in PG_DIR: config,
+#                                      userlist and log generated into DIR, socket in DIR/run
+#   pgbouncer_run DIR                  start it again from that config (after pgbouncer_stop)
+#   pgbouncer_stop DIR                 stop it (no-op when not running)
+#   pgbouncer_url DIR PORT             libpq URI of orgplane_service through it
 #   nginx_render PREFIX KEY=VALUE...   render nginx/ templates into PREFIX/conf
 #   nginx_start PREFIX / nginx_stop PREFIX
 #   nginx_add PREFIX server.d|http.d TEMPLATE   render one more template into an include dir
@@ -199,6 +205,89 @@ pg_url() {
     local role="$1" dir="$2" port="$3" db="${4:-orgplane}"
     dir="$(cd "$dir" && pwd -P)"
     printf 'postgresql://%s@/%s?host=%s/run&port=%s\n' "$role" "$db" "$dir" "$port"
+}
+
+# ---------------------------------------------------------------------------------------
+# PgBouncer (scripts/test's second e2e run: the topology docs/INTERFACES.md describes)
+#
+# Debian's PgBouncer 1.18 in transaction mode, pool size 4, unix socket only (no
+# listen_addr: no TCP), as the postgres user when we are root (it refuses to run as root).
+# Clients log in as orgplane_service with SCRAM-SHA-256 against DIR/userlist.txt (a random
+# password, plain in that 0600 file: PgBouncer derives the SCRAM exchange from it);
+# PgBouncer reaches PostgreSQL over the cluster's socket with its trust auth. `options` and
+# other unknown startup parameters are refused (ignore_startup_parameters is not set).
+# While PostgreSQL is away a query waits query_wait_timeout for a server (default 120 s:
+# here 3, so the pool answers 503 within seconds); after a failed connect PgBouncer fails
+# every client at once until it has connected again, and it retries only after
+# server_login_retry (default 15 s: here 1), on a client's arrival (that client is failed
+# too) or, with min_pool_size = 1, from its own maintenance loop — so it reconnects by
+# itself about a second after PostgreSQL is back.
+
+pgbouncer_is_running() {
+    local dir="$1"
+    [[ -s "$dir/run/pgbouncer.pid" ]] && kill -0 "$(cat "$dir/run/pgbouncer.pid")" 2>/dev/null
+}
+
+pgbouncer_start() {
+    local dir="$1" port="$2" pg_dir="$3" pg_port="$4"
+    command -v pgbouncer >/dev/null || die "pgbouncer not found (run scripts/install-deps)"
+    mkdir -p "$dir/run" "$dir/log"
+    dir="$(cd "$dir" && pwd -P)"; pg_dir="$(cd "$pg_dir" && pwd -P)"
+    check_socket_path "$dir/run/.s.PGSQL.$port"
+    if pgbouncer_is_running "$dir"; then log "PgBouncer already running in $dir"; return 0; fi
+    [[ -s "$dir/password" ]] || ( umask 077; head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$dir/password" )
+    ( umask 077; printf '"orgplane_service" "%s"\n' "$(cat "$dir/password")" >"$dir/userlist.txt" )
+    {
+        echo "; written by scripts/lib.sh pgbouncer_start — rewritten on every start"
+        echo "[databases]"
+        echo "orgplane = host=$pg_dir/run port=$pg_port dbname=orgplane"
+        echo "[pgbouncer]"
+        echo "unix_socket_dir = $dir/run"
+        echo "listen_port = $port"
+        echo "pidfile = $dir/run/pgbouncer.pid"
+        echo "logfile = $dir/log/pgbouncer.log"
+        echo "auth_type = scram-sha-256"
+        echo "auth_file = $dir/userlist.txt"
+        echo "pool_mode = transaction"
+        echo "default_pool_size = 4"
+        echo "max_client_conn = 400"
+        echo "min_pool_size = 1"
+        echo "server_login_retry = 1"
+        echo "query_wait_timeout = 3"
+    } >"$dir/pgbouncer.ini"
+    echo "$port" >"$dir/port"
+    (( EUID == 0 )) && chown -R postgres:postgres "$dir"
+    pgbouncer_run "$dir"
+}
+
+# pgbouncer_run DIR — start it again with the config pgbouncer_start wrote (a restart).
+pgbouncer_run() {
+    local dir="$1" port _
+    pgbouncer_is_running "$dir" && return 0
+    port="$(cat "$dir/port")"
+    log "starting PgBouncer ($dir/run, port $port)"
+    pg_as_owner pgbouncer -d -q "$dir/pgbouncer.ini" \
+        || { tail -n 20 "$dir/log/pgbouncer.log" >&2 || true; die "PgBouncer did not start"; }
+    for _ in $(seq 1 100); do [[ -S "$dir/run/.s.PGSQL.$port" ]] && return 0; sleep 0.05; done
+    tail -n 20 "$dir/log/pgbouncer.log" >&2 || true
+    die "PgBouncer did not open $dir/run/.s.PGSQL.$port"
+}
+
+pgbouncer_stop() {
+    local dir="$1" pid _
+    pgbouncer_is_running "$dir" || return 0
+    pid="$(cat "$dir/run/pgbouncer.pid")"
+    log "stopping PgBouncer ($dir)"
+    kill -INT "$pid" 2>/dev/null || true   # SIGINT: immediate shutdown
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.05; done
+    kill -KILL "$pid" 2>/dev/null || true
+}
+
+pgbouncer_url() {
+    local dir="$1" port="$2"
+    dir="$(cd "$dir" && pwd -P)"
+    printf 'postgresql://orgplane_service:%s@/orgplane?host=%s/run&port=%s\n' \
+        "$(cat "$dir/password")" "$dir" "$port"
 }
 
 # ---------------------------------------------------------------------------------------
