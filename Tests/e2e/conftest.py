@@ -13,6 +13,9 @@ Environment (exported by scripts/test; defaults match it):
   ORGPLANE_TEST_BIN            the orgplane binary under test (tests that run a private pool)
   ORGPLANE_TEST_NGINX_USER     the user nginx's workers run as (tests that run a private nginx)
   ORGPLANE_TEST_FCGI_SOCKET    the pool's unix socket (tests that speak FastCGI to it, fastcgi.py)
+  ORGPLANE_TEST_PGBOUNCER      "1" in the e2e-pgbouncer run (the pool's DATABASE_URL goes through
+                               PgBouncer); ORGPLANE_TEST_PGBOUNCER_DIR its directory (config, log),
+                               ORGPLANE_TEST_PGBOUNCER_CTL scripts/pgbouncer-test (stop|start|restart)
 
 Fixtures:
   base_url        the nginx URL

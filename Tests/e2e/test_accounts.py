@@ -10,6 +10,7 @@ import time
 import uuid
 
 import pytest
+from pool_processes import pool_workers as _pool_workers
 
 DEFAULT_PASSWORD = "correct horse battery staple"
 
@@ -200,30 +201,6 @@ def test_a_database_outage_answers_503_and_heals_without_restarting_the_pool(new
     for _ in range(12):  # every worker reconnects
         assert client.request("GET", "/api/me").status_code == 200
     assert make_api().request("POST", "/api/auth/login", json={"email": user["email"], "password": DEFAULT_PASSWORD}).status_code == 200
-
-
-def _pool_workers() -> dict[int, int]:
-    """pid → parent pid of every `orgplane serve` process of this checkout's test pool (other
-    checkouts may be testing on the same machine: their pools run in their own directory)."""
-    import os
-
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
-    found = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/cmdline", "rb") as f:
-                argv = f.read().split(b"\0")
-            with open(f"/proc/{entry}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            cwd = os.readlink(f"/proc/{entry}/cwd")
-        except OSError:
-            continue
-        parent = int(fields[1])
-        if fields[0] != "Z" and cwd == root and len(argv) >= 2 and argv[0].endswith(b"/debug/orgplane") and argv[1] == b"serve":
-            found[int(entry)] = parent
-    return found
 
 
 def test_a_worker_process_that_dies_is_replaced(new_user):
