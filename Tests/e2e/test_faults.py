@@ -22,9 +22,11 @@ ADMIN_URL = os.environ.get("ORGPLANE_TEST_ADMIN_URL", "")
 PGBOUNCER_CTL = os.environ.get("ORGPLANE_TEST_PGBOUNCER_CTL", "")
 WRITERS = 4
 KEYS_PER_USER = 90  # a member holds at most 100 live keys per organization
-# How long after a fault ends its failures may still show: the pool's connections notice
-# the new server on their next statement, a worker's replacement needs a moment to fork.
-GRACE_SECONDS = 3.0
+# A fault "ends" when 20 writes started after it succeeded; a failure of a request started
+# later than that (plus this margin for answers already on their way) is a failure outside
+# the fault.
+GRACE_SECONDS = 0.5
+STEADY_SECONDS = 2.0  # load after the last fault, which must see no failure at all
 
 
 def psql(*sql: str) -> str:
@@ -148,6 +150,7 @@ def test_no_acknowledged_write_is_lost_and_no_500_under_faults(new_user, pg_ctl,
             outages.append(("pgbouncer restart", start, end))
 
         quiet = time.monotonic()
+        time.sleep(STEADY_SECONDS)
         load.wait_for_successes(quiet, 20, 15)
     finished = time.monotonic()
 
