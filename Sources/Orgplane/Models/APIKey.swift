@@ -12,11 +12,25 @@ struct APIKey: Sendable {
     let lastUsedAt: String?
     let createdBy: UserID
 
-    var fields: [(String, JSON)] {
-        [
-            ("id", .string(id.description)), ("name", .string(name)), ("prefix", .string(APIKeyFormat.prefix + publicID)),
+    /// As listed: never the secret.
+    var json: JSON { .object(fields(secret: nil)) }
+
+    /// The fields in the contract's order; a just-created key shows its secret after `prefix`.
+    fileprivate func fields(secret: String?) -> [(String, JSON)] {
+        var fields: [(String, JSON)] = [("id", .string(id.description)), ("name", .string(name)), ("prefix", .string(APIKeyFormat.prefix + publicID))]
+        if let secret { fields.append(("key", .string(secret))) }
+        fields += [
             ("scopes", .strings(scopes)), ("resources", .strings(resources)), ("created_at", .string(createdAt)),
             ("expires_at", .optional(expiresAt)), ("last_used_at", .optional(lastUsedAt)), ("created_by", .string(createdBy.description)),
         ]
+        return fields
     }
+}
+
+/// The answer to creating a key: the key as listed, with its secret (shown this once).
+struct CreatedAPIKey {
+    let key: APIKey
+    let secret: String
+
+    var json: JSON { .object(key.fields(secret: secret)) }
 }

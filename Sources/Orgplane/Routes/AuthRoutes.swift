@@ -17,19 +17,14 @@ enum AuthRoutes {
         let limits = context.configuration.rateLimits
         // Counted before the body is parsed: an anonymous request costs a bucket hit first.
         try RateLimit.enforce(context, bucket: "signup:ip:\(RateLimit.clientKey(context.request.clientIP))", limit: limits.signupPerIP)
-        let body = try context.jsonBody()
-        let email = try Validation.email(body["email"])
-        let password = try Validation.newPassword(body["password"])
-        let name = body["name"] == nil || body["name"]!.isNull ? "" : try Validation.name(body["name"], allowEmpty: true)
-        let inviteToken = try optionalString(body["invite_token"], field: "invite_token")
-        let organizationName = body["organization_name"] == nil || body["organization_name"]!.isNull
-            ? nil : try Validation.name(body["organization_name"])
-        if inviteToken != nil { try InviteAcceptance.countAttempt(context) }
+        let body = try SignupBody(try context.jsonBody())
+        if body.inviteToken != nil { try InviteAcceptance.countAttempt(context) }
 
-        let hash = Accounts.withHashingPermit { context.services.hasher.hash(password) }
+        let hash = Accounts.withHashingPermit { context.services.hasher.hash(body.password) }
         let now = context.now
         let result = try Accounts.signUp(
-            context, email: email, name: name, passwordHash: hash, inviteToken: inviteToken, organizationName: organizationName)
+            context, email: body.email, name: body.name, passwordHash: hash, inviteToken: body.inviteToken,
+            organizationName: body.organizationName)
         let (user, organization, sessionID, refreshToken) = result
         let session = try issue(context, user: user, sessionID: sessionID, refreshToken: refreshToken, now: now)
         context.cookies.append(Cookies.organization(organization.id, configuration: context.configuration))

@@ -34,10 +34,8 @@ enum InviteRoutes {
         let hours = try Validation.optionalInteger(body["expires_in_hours"], in: 1...720, code: .invalidExpiry, what: "expires_in_hours") ?? 168
         let token = Secrets.randomToken(bytes: 32)
         let invite = try Invitations.create(context, by: identity, in: organization, role: role, email: email, token: token, hours: hours)
-        let url = "\(context.configuration.publicURL)/invite.html#token=\(token)"
-        guard case .object(var fields) = invite.json else { throw APIError.internalError }
-        fields.append(contentsOf: [("token", .string(token)), ("url", .string(url))])
-        return noStore(context.json(201, .object(fields)))
+        let created = CreatedInvite(invite: invite, token: token, url: "\(context.configuration.publicURL)/invite.html#token=\(token)")
+        return noStore(context.json(201, created.json))
     }
 
     static func list(_ context: Context) throws -> Response {
