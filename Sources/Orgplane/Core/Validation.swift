@@ -60,6 +60,21 @@ enum Validation {
         return number
     }
 
+    /// An optional non-empty string of at most 512 bytes (a token), or `400 invalid_request`.
+    static func optionalString(_ value: JSON?, field: String) throws -> String? {
+        guard let value, !value.isNull else { return nil }
+        guard let string = value.stringValue, !string.isEmpty, string.utf8.count <= 512 else {
+            throw APIError(.invalidRequest, "\(field) must be a string.")
+        }
+        return string
+    }
+
+    /// An optional field: nil when absent or `null`, otherwise `validate`'s answer.
+    static func optional<T>(_ value: JSON?, _ validate: (JSON?) throws -> T) throws -> T? {
+        guard let value, !value.isNull else { return nil }
+        return try validate(value)
+    }
+
     /// C0, DEL, C1 controls and line/paragraph separators.
     static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.properties.generalCategory {

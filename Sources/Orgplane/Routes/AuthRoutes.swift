@@ -38,12 +38,8 @@ enum AuthRoutes {
         let limits = context.configuration.rateLimits
         // Counted before the body is parsed: an anonymous request costs a bucket hit first.
         try RateLimit.enforce(context, bucket: "login:ip:\(RateLimit.clientKey(context.request.clientIP))", limit: limits.loginPerIP)
-        let body = try context.jsonBody()
-        guard let rawEmail = body["email"]?.stringValue, let password = body["password"]?.stringValue else {
-            throw APIError(.invalidRequest, "Give an email and a password.")
-        }
-        let inviteToken = try optionalString(body["invite_token"], field: "invite_token")
-        let email = Validation.normalizedEmail(rawEmail)
+        let body = try LoginBody(try context.jsonBody())
+        let (email, password, inviteToken) = (body.email, body.password, body.inviteToken)
         let accountBuckets = RateLimit.loginAccountBuckets(email: email, address: context.request.clientIP, limits: limits)
         for (bucket, limit) in accountBuckets { try RateLimit.enforce(context, bucket: bucket, limit: limit) }
         if inviteToken != nil { try InviteAcceptance.countAttempt(context) }
@@ -72,8 +68,7 @@ enum AuthRoutes {
     }
 
     static func refresh(_ context: Context) throws -> Response {
-        let body = try context.jsonBody(optional: true)
-        var token = try optionalString(body["refresh_token"], field: "refresh_token")
+        var token = try RefreshBody(try context.jsonBody(optional: true)).refreshToken
         if token == nil, let cookie = context.request.cookies[Cookies.refresh], !cookie.isEmpty {
             try CSRF.check(context.request)
             token = cookie
@@ -102,7 +97,7 @@ enum AuthRoutes {
         if let identity, let sessionID = identity.sessionID {
             if identity.viaCookie { try CSRF.check(context.request) }
             try Accounts.logOut(context, session: sessionID)
-        } else if let token = context.request.cookies[Cookies.refresh] ?? (try? context.jsonBody(optional: true))?["refresh_token"]?.stringValue,
+        } else if let token = context.request.cookies[Cookies.refresh] ?? (try? context.jsonBody(optional: true)).map(LogoutBody.init)?.refreshToken,
                   token.utf8.count < 200
         {
             if context.request.cookies[Cookies.refresh] != nil { try CSRF.check(context.request) }
@@ -114,10 +109,8 @@ enum AuthRoutes {
 
     static func changePassword(_ context: Context) throws -> Response {
         let identity = try context.requireSession(selectingOrganization: false)
-        let body = try context.jsonBody()
-        guard let current = body["current_password"]?.stringValue else {
-            throw APIError(.invalidRequest, "Give current_password and new_password.")
-        }
+        let body = try PasswordChangeBody(try context.jsonBody())
+        let current = body.currentPassword
         // The user's own bucket, apart from anonymous logins (which cannot exhaust it, RT-02):
         // wrong current passwords only (an attempt is reserved first, and refunded when right).
         let bucket = "password:user:\(identity.user.id)"
@@ -127,7 +120,7 @@ enum AuthRoutes {
               Accounts.withHashingPermit({ hasher.verify(current, against: stored) })
         else { throw Accounts.wrongCurrentPassword }
         RateLimit.refund(context, buckets: [bucket])
-        let new = try Validation.newPassword(body["new_password"])
+        let new = try body.newPassword()
         let hash = Accounts.withHashingPermit { hasher.hash(new) }
         try Accounts.commitPasswordChange(context, identity: identity, verifiedHash: stored, newHash: hash)
         return .noContent()
@@ -148,13 +141,5 @@ enum AuthRoutes {
             ("access_token", .string(accessToken)), ("token_type", "bearer"),
             ("expires_in", .int(config.accessTokenTTL)), ("refresh_token", .string(refreshToken)),
         ])
-    }
-
-    static func optionalString(_ value: JSON?, field: String) throws -> String? {
-        guard let value, !value.isNull else { return nil }
-        guard let string = value.stringValue, !string.isEmpty, string.utf8.count <= 512 else {
-            throw APIError(.invalidRequest, "\(field) must be a string.")
-        }
-        return string
     }
 }

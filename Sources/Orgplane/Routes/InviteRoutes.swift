@@ -19,21 +19,13 @@ enum InviteRoutes {
 
     static func create(_ context: Context) throws -> Response {
         let identity = try context.requireSession()
-        let body = try context.jsonBody(optional: true)
-        let role: Role
-        if let raw = body["role"], !raw.isNull {
-            guard let parsed = raw.stringValue.flatMap(Role.init(text:)) else {
-                throw APIError(.invalidRole, "role must be one of owner, admin, member, viewer.")
-            }
-            role = parsed
-        } else {
-            role = .member
-        }
+        let json = try context.jsonBody(optional: true)
+        let role = try CreateInviteBody.role(in: json)
         let organization = try context.authorize(.invite(as: role), organization: context.organizationParameter(), for: identity)
-        let email = body["email"] == nil || body["email"]!.isNull ? nil : try Validation.email(body["email"])
-        let hours = try Validation.optionalInteger(body["expires_in_hours"], in: 1...720, code: .invalidExpiry, what: "expires_in_hours") ?? 168
+        let body = try CreateInviteBody(json, role: role)
         let token = Secrets.randomToken(bytes: 32)
-        let invite = try Invitations.create(context, by: identity, in: organization, role: role, email: email, token: token, hours: hours)
+        let invite = try Invitations.create(
+            context, by: identity, in: organization, role: body.role, email: body.email, token: token, hours: body.expiresInHours)
         let created = CreatedInvite(invite: invite, token: token, url: "\(context.configuration.publicURL)/invite.html#token=\(token)")
         return noStore(context.json(201, created.json))
     }
@@ -58,11 +50,7 @@ enum InviteRoutes {
     /// guessing 256-bit tokens is hopeless, but cheap to refuse.
     static func tokenHash(_ context: Context, body: Bool = false) throws -> String {
         try InviteAcceptance.countAttempt(context)
-        let token = body ? try context.jsonBody()["token"]?.stringValue : context.parameters["token"]
-        guard let token, token.utf8.count == 43,
-              token.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
-        else { throw InviteAcceptance.notFound }
-        return Secrets.sha256Hex(token)
+        return try (body ? InviteToken(body: try context.jsonBody()) : InviteToken(context.parameters["token"])).hash
     }
 
     static func previewFromBody(_ context: Context) throws -> Response { try preview(context, hash: try tokenHash(context, body: true)) }

@@ -18,11 +18,8 @@ enum MemberRoutes {
         let identity = try context.requireSession()
         let organizationID = try context.idParameter("id", as: OrganizationID.self)
         let userID = try context.idParameter("user_id", as: UserID.self)
-        let body = try context.jsonBody()
-        guard let newRole = body["role"]?.stringValue.flatMap(Role.init(text:)) else {
-            throw APIError(.invalidRole, "role must be one of owner, admin, member, viewer.")
-        }
-        let member = try Membership.changeRole(context, by: identity, organization: organizationID, user: userID, to: newRole)
+        let body = try ChangeRoleBody(try context.jsonBody())
+        let member = try Membership.changeRole(context, by: identity, organization: organizationID, user: userID, to: body.role)
         return context.json(200, member.json)
     }
 

@@ -21,8 +21,8 @@ enum OrganizationRoutes {
         guard context.configuration.orgCreationPolicy == .open else {
             throw APIError(.orgCreationDisabled, "New organizations can only be created at signup here.")
         }
-        let name = try Validation.name(try context.jsonBody()["name"])
-        return context.json(201, try Organizations.create(context, by: identity, name: name).json)
+        let body = try OrganizationNameBody(try context.jsonBody())
+        return context.json(201, try Organizations.create(context, by: identity, name: body.name).json)
     }
 
     static func read(_ context: Context) throws -> Response {
@@ -33,8 +33,8 @@ enum OrganizationRoutes {
     static func rename(_ context: Context) throws -> Response {
         let identity = try context.requireSession()
         let organization = try context.authorize(.renameOrganization, organization: context.organizationParameter(), for: identity)
-        let name = try Validation.name(try context.jsonBody()["name"])
-        return context.json(200, try Organizations.rename(context, organization, to: name).json)
+        let body = try OrganizationNameBody(try context.jsonBody())
+        return context.json(200, try Organizations.rename(context, organization, to: body.name).json)
     }
 
     static func select(_ context: Context) throws -> Response {

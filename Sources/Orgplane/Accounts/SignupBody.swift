@@ -12,9 +12,8 @@ struct SignupBody {
     init(_ body: JSON) throws {
         email = try Validation.email(body["email"])
         password = try Validation.newPassword(body["password"])
-        name = body["name"] == nil || body["name"]!.isNull ? "" : try Validation.name(body["name"], allowEmpty: true)
-        inviteToken = try AuthRoutes.optionalString(body["invite_token"], field: "invite_token")
-        organizationName = body["organization_name"] == nil || body["organization_name"]!.isNull
-            ? nil : try Validation.name(body["organization_name"])
+        name = try Validation.optional(body["name"]) { try Validation.name($0, allowEmpty: true) } ?? ""
+        inviteToken = try Validation.optionalString(body["invite_token"], field: "invite_token")
+        organizationName = try Validation.optional(body["organization_name"]) { try Validation.name($0) }
     }
 }
