@@ -16,7 +16,7 @@ struct APIKey: Sendable {
     var json: JSON { .object(fields(secret: nil)) }
 
     /// The fields in the contract's order; a just-created key shows its secret after `prefix`.
-    fileprivate func fields(secret: String?) -> [(String, JSON)] {
+    func fields(secret: String?) -> [(String, JSON)] {
         var fields: [(String, JSON)] = [("id", .string(id.description)), ("name", .string(name)), ("prefix", .string(APIKeyFormat.prefix + publicID))]
         if let secret { fields.append(("key", .string(secret))) }
         fields += [
@@ -25,12 +25,4 @@ struct APIKey: Sendable {
         ]
         return fields
     }
-}
-
-/// The answer to creating a key: the key as listed, with its secret (shown this once).
-struct CreatedAPIKey {
-    let key: APIKey
-    let secret: String
-
-    var json: JSON { .object(key.fields(secret: secret)) }
 }

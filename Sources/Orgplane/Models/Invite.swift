@@ -10,21 +10,12 @@ struct Invite: Sendable {
 
     var json: JSON { .object(fields) }
 
-    fileprivate var fields: [(String, JSON)] {
+    var fields: [(String, JSON)] {
         [
             ("id", .string(id.description)), ("role", .string(role.rawValue)), ("email", .optional(email)),
             ("created_at", .string(createdAt)), ("expires_at", .string(expiresAt)),
         ]
     }
-}
-
-/// The answer to creating an invite: the invite, its token and link (shown this once).
-struct CreatedInvite {
-    let invite: Invite
-    let token: String
-    let url: String
-
-    var json: JSON { .object(invite.fields + [("token", .string(token)), ("url", .string(url))]) }
 }
 
 /// The state of an invite found by its token.

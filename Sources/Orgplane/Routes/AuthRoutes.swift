@@ -29,9 +29,7 @@ enum AuthRoutes {
         let session = try issue(context, user: user, sessionID: sessionID, refreshToken: refreshToken, now: now)
         context.cookies.append(Cookies.organization(organization.id, configuration: context.configuration))
         Accounts.maybeCollectGarbage(context)
-        return noStore(context.json(201, .object([
-            ("user", user.json), ("organization", organization.json), ("session", session),
-        ])))
+        return noStore(context.json(201, SignedUp(user: user, organization: organization, session: session).json))
     }
 
     static func login(_ context: Context) throws -> Response {
@@ -62,9 +60,7 @@ enum AuthRoutes {
         let session = try issue(context, user: found.user, sessionID: sessionID, refreshToken: refreshToken, now: now)
         if let organization { context.cookies.append(Cookies.organization(organization.id, configuration: context.configuration)) }
         Accounts.maybeCollectGarbage(context)
-        var fields: [(String, JSON)] = [("user", found.user.json), ("session", session)]
-        if let organization { fields.append(("organization", organization.json)) }
-        return noStore(context.json(200, .object(fields)))
+        return noStore(context.json(200, SignedIn(user: found.user, session: session, organization: organization).json))
     }
 
     static func refresh(_ context: Context) throws -> Response {
@@ -78,7 +74,7 @@ enum AuthRoutes {
         case .rotated(let sessionID, let user, let refreshToken):
             let session = try issue(context, user: user, sessionID: sessionID, refreshToken: refreshToken, now: context.now)
             Accounts.maybeCollectGarbage(context)
-            return noStore(context.json(200, .object([("session", session)])))
+            return noStore(context.json(200, Refreshed(session: session).json))
         case .reused:
             context.cookies = Cookies.cleared(configuration: context.configuration)
             throw APIError(.refreshReused, "This refresh token was already used; the session has been ended.")
@@ -129,7 +125,7 @@ enum AuthRoutes {
     // MARK: Helpers
 
     /// Signs an access token and sets the session cookies; returns the `session` object.
-    static func issue(_ context: Context, user: User, sessionID: SessionID, refreshToken: String, now: Date) throws -> JSON {
+    static func issue(_ context: Context, user: User, sessionID: SessionID, refreshToken: String, now: Date) throws -> IssuedSession {
         let config = context.configuration
         let issuedAt = Int(now.timeIntervalSince1970)
         let claims = AccessClaims(
@@ -137,9 +133,6 @@ enum AuthRoutes {
             expiresAt: issuedAt + config.accessTokenTTL, issuer: config.jwtIssuer)
         let accessToken = try context.services.signer.sign(claims)
         context.cookies.append(contentsOf: Cookies.session(accessToken: accessToken, refreshToken: refreshToken, configuration: config))
-        return .object([
-            ("access_token", .string(accessToken)), ("token_type", "bearer"),
-            ("expires_in", .int(config.accessTokenTTL)), ("refresh_token", .string(refreshToken)),
-        ])
+        return IssuedSession(accessToken: accessToken, expiresIn: config.accessTokenTTL, refreshToken: refreshToken)
     }
 }

@@ -61,11 +61,7 @@ enum InviteRoutes {
     static func preview(_ context: Context, hash: String) throws -> Response {
         guard let state = try context.store.read({ db in try context.store.inviteState(db, tokenHash: hash, lock: false) }) else { throw InviteAcceptance.notFound }
         if let refusal = state.refusal { throw refusal }
-        return context.json(200, .object([
-            ("organization", .object([("name", .string(state.organization.name))])),
-            ("role", .string(state.role.rawValue)), ("expires_at", .string(state.expiresAt)),
-            ("email_bound", .bool(state.email != nil)),
-        ]))
+        return context.json(200, InvitePreview(state: state).json)
     }
 
     static func acceptFromBody(_ context: Context) throws -> Response { try accept(context, body: true) }
@@ -77,6 +73,6 @@ enum InviteRoutes {
         let hash = try tokenHash(context, body: body)
         let result = try InviteAcceptance.accept(context, tokenHash: hash, user: identity.user)
         context.cookies.append(Cookies.organization(result.organization.id, configuration: context.configuration))
-        return context.json(200, .object([("organization", result.organization.json), ("role", .string(result.role.rawValue))]))
+        return context.json(200, AcceptedInvite(organization: result.organization, role: result.role).json)
     }
 }

@@ -41,6 +41,6 @@ enum OrganizationRoutes {
         let identity = try context.requireSession()
         let organization = try context.authorize(.readOrganization, organization: context.organizationParameter(), for: identity)
         context.cookies.append(Cookies.organization(organization.id, configuration: context.configuration))
-        return context.json(200, .object([("selected_organization", organization.json)]))
+        return context.json(200, SelectedOrganization(organization: organization).json)
     }
 }

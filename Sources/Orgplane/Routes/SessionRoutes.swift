@@ -12,12 +12,7 @@ enum SessionRoutes {
     static func list(_ context: Context) throws -> Response {
         let identity = try context.requireSession(selectingOrganization: false)
         let sessions = try context.store.read { db in try context.store.liveSessions(db, userID: identity.user.id) }
-        return context.json(200, .array(sessions.map { session in
-            .object([
-                ("id", .string(session.id.description)), ("created_at", .string(session.createdAt)), ("last_seen_at", .string(session.lastSeenAt)),
-                ("ip", .string(session.ip)), ("user_agent", .string(session.userAgent)), ("current", .bool(session.id == identity.sessionID)),
-            ])
-        }))
+        return context.json(200, .array(sessions.map { SessionListing(session: $0, current: $0.id == identity.sessionID).json }))
     }
 
     /// Ends one of the caller's sessions: its refresh token stops working and its access

@@ -1,0 +1,31 @@
+import HTTP
+
+/// The answer to `GET /api/me`: the user, their organizations, the one selected, and how the
+/// caller authenticated (for an API key: its scopes as granted, and `effective_scopes`
+/// limited by its creator's current role).
+struct MeAnswer {
+    let identity: Identity
+    let catalogue: OperationCatalogue
+
+    var json: JSON {
+        let auth: [(String, JSON)]
+        switch identity.method {
+        case .session:
+            auth = [("method", "session")]
+        case .apiKey(let grant):
+            let role = identity.selected?.role ?? .viewer
+            let effective = grant.scopes.filter { Policy.scopeAllowed($0, for: role, catalogue: catalogue) }
+            auth = [
+                ("method", "api_key"), ("key_id", .string(grant.id.description)),
+                ("scopes", .strings(grant.scopes.map(\.text).sorted())),
+                ("effective_scopes", .strings(effective.map(\.text).sorted())), ("resources", .strings(grant.resources)),
+            ]
+        }
+        return .object([
+            ("user", identity.user.json),
+            ("organizations", .array((identity.organizations ?? []).map(\.json))),
+            ("selected_organization", identity.selected?.json ?? .null),
+            ("auth", .object(auth)),
+        ])
+    }
+}
