@@ -40,9 +40,15 @@ let package = Package(
 
         // The application: routes, policy, storage. No C imports.
         .target(
-            name: "Orgplane", dependencies: ["HTTP", "Log", "Postgres", "JWT", "Secrets", "HTTPClient"], swiftSettings: swiftSettings),
+            name: "Orgplane",
+            dependencies: ["HTTP", "Log", "Postgres", "JWT", "Secrets", "HTTPClient"],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
-            name: "OrgplaneCLI", dependencies: ["Orgplane", "FastCGI", "HTTP", "Log", "Postgres", "Secrets"], swiftSettings: swiftSettings),
+            name: "OrgplaneCLI",
+            dependencies: ["Orgplane", "FastCGI", "HTTP", "Log", "Postgres", "Secrets"],
+            swiftSettings: swiftSettings
+        ),
 
         // Tests, one target per module (as swift-nio and postgres-nio lay them out). Every target
         // but the last runs without a database; `OrgplaneIntegrationTests` holds the stories
@@ -55,7 +61,9 @@ let package = Package(
         .testTarget(name: "SecretsTests", dependencies: ["Secrets"], swiftSettings: swiftSettings),
         .testTarget(name: "OrgplaneTests", dependencies: ["Orgplane", "HTTP", "Postgres"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "OrgplaneIntegrationTests", dependencies: ["Orgplane", "HTTP", "Postgres", "Secrets"],
-            swiftSettings: swiftSettings),
+            name: "OrgplaneIntegrationTests",
+            dependencies: ["Orgplane", "HTTP", "Postgres", "Secrets"],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

@@ -42,7 +42,7 @@ public final class Worker {
         // The database restarted since this worker's last request: its connection was stale and
         // nothing ran yet, so the request is answered again on a fresh connection.
         if case .failure(let error) = outcome.result, let stale = outcome.staleConnection,
-           (error as? PostgresError)?.isConnectionFailure == true, stale.completedStatements == outcome.statementsBefore
+            (error as? PostgresError)?.isConnectionFailure == true, stale.completedStatements == outcome.statementsBefore
         {
             connection = nil
             outcome = attempt(request)
@@ -75,7 +75,7 @@ public final class Worker {
 
     private func attempt(_ request: Request) -> Attempt {
         let carried = connection
-        var outcome = Attempt(result: .failure(APIError.internalError), staleConnection: carried, statementsBefore: carried?.completedStatements ?? 0)
+        var outcome = Attempt(result: .failure(APIError.unexpected), staleConnection: carried, statementsBefore: carried?.completedStatements ?? 0)
         let context = makeContext(request)
         do {
             var response = try route(context)

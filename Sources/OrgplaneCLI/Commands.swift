@@ -28,7 +28,11 @@ enum Commands {
             let migrations = try Migration.load(directory: config.migrationsDirectory)
             let connection = try Connection(conninfo: config.migrateDatabaseURL)
             let applied = try Migrator.migrate(connection, migrations: migrations)
-            print(applied.isEmpty ? "migrate: up to date (\(migrations.count) migrations)" : "migrate: applied \(applied.map { String(format: "%04d", $0) }.joined(separator: ", "))")
+            print(
+                applied.isEmpty
+                    ? "migrate: up to date (\(migrations.count) migrations)"
+                    : "migrate: applied \(applied.map { String(format: "%04d", $0) }.joined(separator: ", "))"
+            )
             return 0
         } catch let error as PostgresError {
             return fail("migrate: \(error.debugDescription.trimmingCharacters(in: .whitespacesAndNewlines))")
@@ -66,7 +70,11 @@ enum Commands {
         report(!connection.isSuperuser, "the service role is not a superuser")
         if let security = try? Store.rowSecurity(connection) {
             let off = security.withoutRowSecurity
-            report(security.tables > 0 && off.isEmpty, off.isEmpty ? "row level security is on for all \(security.tables) tables" : "row level security is off for: \(off.joined(separator: ", "))")
+            report(
+                security.tables > 0 && off.isEmpty,
+                off.isEmpty
+                    ? "row level security is on for all \(security.tables) tables" : "row level security is off for: \(off.joined(separator: ", "))"
+            )
         } else {
             report(false, "cannot read the catalog of schema orgplane")
         }
@@ -103,7 +111,16 @@ enum Commands {
         }
         group.wait()
         let elapsed = Date().timeIntervalSince(start)
-        print(String(format: "argon2id m=%dKiB t=%d: %.1f hashes/s on %d threads (%.1f ms each)", memory, iterations, Double(counter.value) / elapsed, threads, elapsed * 1000 * Double(threads) / Double(max(1, counter.value))))
+        print(
+            String(
+                format: "argon2id m=%dKiB t=%d: %.1f hashes/s on %d threads (%.1f ms each)",
+                memory,
+                iterations,
+                Double(counter.value) / elapsed,
+                threads,
+                elapsed * 1000 * Double(threads) / Double(max(1, counter.value))
+            )
+        )
         return 0
     }
 }

@@ -17,7 +17,8 @@ public struct Rows: Sendable, Sequence {
             let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { SQLState(String(cString: $0)) }
             let constraint = PQresultErrorField(result, Int32(UInt8(ascii: "n"))).map { String(cString: $0) }
             // The primary message only: DETAIL can echo a failing row's values (hashes, emails).
-            let message = PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) }
+            let message =
+                PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) }
                 ?? String(cString: PQresultErrorMessage(result))  // libpq's own error: no row data
             let broken = PQstatus(connection) != CONNECTION_OK || status == PGRES_FATAL_ERROR && state == nil
             throw PostgresError(kind: broken ? .connection : .server, sqlState: state, constraint: constraint, serverMessage: message)

@@ -11,9 +11,12 @@ struct JSONTests {
         #expect(json["c"] == .object([]))
     }
 
-    @Test("invalid documents are refused", arguments: [
-        "", "{", "{\"a\":}", "[1,]", "{\"a\" 1}", "01", "1.", "-", "\"\\x\"", "\"\u{01}\"", "nul", "{} {}", "\"\\ud83d\"", "\"\\ude00\"",
-    ])
+    @Test(
+        "invalid documents are refused",
+        arguments: [
+            "", "{", "{\"a\":}", "[1,]", "{\"a\" 1}", "01", "1.", "-", "\"\\x\"", "\"\u{01}\"", "nul", "{} {}", "\"\\ud83d\"", "\"\\ude00\"",
+        ]
+    )
     func refuses(text: String) {
         #expect(JSON.parse(Array(text.utf8)) == nil)
     }

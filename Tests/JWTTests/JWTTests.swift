@@ -11,8 +11,14 @@ struct JWTTests {
     let now = 1_800_000_000
 
     func claims(exp: Int? = nil, issuer: String = "orgplane") -> AccessClaims {
-        AccessClaims(subject: UUID().uuidString.lowercased(), email: "a@example.com", sessionID: UUID().uuidString.lowercased(),
-                     issuedAt: now, expiresAt: exp ?? now + 900, issuer: issuer)
+        AccessClaims(
+            subject: UUID().uuidString.lowercased(),
+            email: "a@example.com",
+            sessionID: UUID().uuidString.lowercased(),
+            issuedAt: now,
+            expiresAt: exp ?? now + 900,
+            issuer: issuer
+        )
     }
 
     /// Builds a token with libjwt itself: any algorithm, any claims (JSON), any key.
@@ -28,7 +34,8 @@ struct JWTTests {
         return String(cString: encoded)
     }
 
-    static let goodPayload = #"{"sub":"u","aud":"authenticated","iss":"orgplane","exp":1900000000,"email":"x@y.z","session_id":"s","role":"authenticated"}"#
+    static let goodPayload =
+        #"{"sub":"u","aud":"authenticated","iss":"orgplane","exp":1900000000,"email":"x@y.z","session_id":"s","role":"authenticated"}"#
     static let key = "a-test-secret-of-at-least-32-bytes-long"
 
     @Test("a token it signed verifies and round-trips its claims")
@@ -59,7 +66,8 @@ struct JWTTests {
     func tampered() throws {
         let token = try signer.sign(claims())
         let parts = token.split(separator: ".")
-        let payload = #"{"sub":"someone-else","aud":"authenticated","iss":"orgplane","exp":1900000000,"email":"x@y.z","session_id":"s","role":"authenticated"}"#
+        let payload =
+            #"{"sub":"someone-else","aud":"authenticated","iss":"orgplane","exp":1900000000,"email":"x@y.z","session_id":"s","role":"authenticated"}"#
         let forged = "\(parts[0]).\(Secrets.base64URL(Array(payload.utf8))).\(parts[2])"
         #expect(throws: (any Error).self) { try signer.verify(forged, now: now) }
     }
@@ -87,13 +95,25 @@ struct JWTTests {
 
     @Test("a wrong audience, a wrong issuer, a missing or non-numeric exp is refused")
     func claimsChecked() {
-        let wrongAudience = forge(alg: JWT_ALG_HS256, payload: Self.goodPayload.replacingOccurrences(of: #""aud":"authenticated""#, with: #""aud":"service_role""#), key: Self.key)
+        let wrongAudience = forge(
+            alg: JWT_ALG_HS256,
+            payload: Self.goodPayload.replacingOccurrences(of: #""aud":"authenticated""#, with: #""aud":"service_role""#),
+            key: Self.key
+        )
         #expect(throws: JWTError.wrongAudience) { try signer.verify(wrongAudience, now: now) }
-        let wrongIssuer = forge(alg: JWT_ALG_HS256, payload: Self.goodPayload.replacingOccurrences(of: #""iss":"orgplane""#, with: #""iss":"evil""#), key: Self.key)
+        let wrongIssuer = forge(
+            alg: JWT_ALG_HS256,
+            payload: Self.goodPayload.replacingOccurrences(of: #""iss":"orgplane""#, with: #""iss":"evil""#),
+            key: Self.key
+        )
         #expect(throws: JWTError.wrongIssuer) { try signer.verify(wrongIssuer, now: now) }
         let noExpiry = forge(alg: JWT_ALG_HS256, payload: Self.goodPayload.replacingOccurrences(of: #""exp":1900000000,"#, with: ""), key: Self.key)
         #expect(throws: JWTError.missingClaim("exp")) { try signer.verify(noExpiry, now: now) }
-        let stringExpiry = forge(alg: JWT_ALG_HS256, payload: Self.goodPayload.replacingOccurrences(of: #""exp":1900000000"#, with: #""exp":"1900000000""#), key: Self.key)
+        let stringExpiry = forge(
+            alg: JWT_ALG_HS256,
+            payload: Self.goodPayload.replacingOccurrences(of: #""exp":1900000000"#, with: #""exp":"1900000000""#),
+            key: Self.key
+        )
         #expect(throws: (any Error).self) { try signer.verify(stringExpiry, now: now) }
     }
 
@@ -104,4 +124,3 @@ struct JWTTests {
         }
     }
 }
-

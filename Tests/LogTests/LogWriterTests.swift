@@ -11,7 +11,10 @@ private final class Pipe {
         precondition(pipe(&ends) == 0)
         (read, write) = (ends[0], ends[1])
     }
-    deinit { if read >= 0 { close(read) }; close(write) }
+    deinit {
+        if read >= 0 { close(read) }
+        close(write)
+    }
 
     /// Everything written so far (the read end is non-blocking).
     func drain() -> String {
@@ -56,7 +59,10 @@ struct LogWriterTests {
         var template = Array("/tmp/orgplane-log-XXXXXX".utf8CString)
         let descriptor = mkstemp(&template)
         try #require(descriptor >= 0)
-        defer { close(descriptor); unlink(template) }
+        defer {
+            close(descriptor)
+            unlink(template)
+        }
         #expect(!LogWriter(descriptor: descriptor).neverBlock())
         #expect(fcntl(descriptor, F_GETFL) & O_NONBLOCK == 0)
     }

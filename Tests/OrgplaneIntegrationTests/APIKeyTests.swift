@@ -10,10 +10,13 @@ struct APIKeyTests {
     @Test("a key is shown once at creation, as opk_<public id>_<secret>, and never again")
     func createdOnce() throws {
         let ann = try Person.signUp("Ann")
-        let response = ann.client.post("/api/organizations/\(ann.organizationID)/api-keys", .object([
-            ("name", "ci deploy"), ("scopes", .strings(["dataplane:read", "org:read"])), ("resources", .strings(["bank-a"])),
-            ("expires_in_days", 30),
-        ]))
+        let response = ann.client.post(
+            "/api/organizations/\(ann.organizationID)/api-keys",
+            .object([
+                ("name", "ci deploy"), ("scopes", .strings(["dataplane:read", "org:read"])), ("resources", .strings(["bank-a"])),
+                ("expires_in_days", 30),
+            ])
+        )
         #expect(response.status == 201)
         #expect(response.header("Cache-Control") == "no-store")
         let created = response.json
@@ -99,11 +102,14 @@ struct APIKeyTests {
         #expect(touched > stale)
     }
 
-    @Test("an unknown scope is 400 invalid_scope and creates nothing", arguments: [
-        JSON.strings([]), .strings(["dataplane:admin"]), .strings(["DATAPLANE:READ"]), .strings(["dataplane:read", "nope"]),
-        .strings(["op:no_such_operation"]), .strings(["op:"]), .strings(["op:RECALL"]), .array([.int(1)]), .string("dataplane:read"),
-        .null,
-    ])
+    @Test(
+        "an unknown scope is 400 invalid_scope and creates nothing",
+        arguments: [
+            JSON.strings([]), .strings(["dataplane:admin"]), .strings(["DATAPLANE:READ"]), .strings(["dataplane:read", "nope"]),
+            .strings(["op:no_such_operation"]), .strings(["op:"]), .strings(["op:RECALL"]), .array([.int(1)]), .string("dataplane:read"),
+            .null,
+        ]
+    )
     func unknownScope(scopes: JSON) throws {
         let ann = try Person.signUp("Ann")
         let response = ann.client.post("/api/organizations/\(ann.organizationID)/api-keys", .object([("name", "k"), ("scopes", scopes)]))
@@ -118,7 +124,10 @@ struct APIKeyTests {
         let vic = try Person.joining(ann, as: "viewer")
         let max = try Person.joining(ann, as: "member")
         for scopes in [["dataplane:write"], ["dataplane:read", "dataplane:write"], ["op:retain"], ["op:delete_bank"]] {
-            let response = vic.client.post("/api/organizations/\(ann.organizationID)/api-keys", .object([("name", "k"), ("scopes", .strings(scopes))]))
+            let response = vic.client.post(
+                "/api/organizations/\(ann.organizationID)/api-keys",
+                .object([("name", "k"), ("scopes", .strings(scopes))])
+            )
             #expect(response.status == 403, "\(scopes)")
             #expect(response.errorCode == "scope_exceeds_role", "\(scopes)")
         }
@@ -127,24 +136,27 @@ struct APIKeyTests {
         _ = try max.createAPIKey(["dataplane:write", "op:retain", "op:delete_bank"])
     }
 
-    @Test("bad resources, expiry or name are refused with their own codes", arguments: [
-        (JSON.object([("resources", "bank-a")]), "invalid_resources"),
-        (.object([("resources", .strings([""]))]), "invalid_resources"),
-        (.object([("resources", .strings(["a/b"]))]), "invalid_resources"),
-        (.object([("resources", .strings(["with space"]))]), "invalid_resources"),
-        (.object([("resources", .strings(["tab\there"]))]), "invalid_resources"),
-        (.object([("resources", .array([.int(7)]))]), "invalid_resources"),
-        (.object([("resources", .strings([String(repeating: "b", count: 201)]))]), "invalid_resources"),
-        (.object([("resources", .strings((0...100).map { "bank-\($0)" }))]), "invalid_resources"),
-        (.object([("expires_in_days", 0)]), "invalid_expiry"),
-        (.object([("expires_in_days", 3651)]), "invalid_expiry"),
-        (.object([("expires_in_days", -1)]), "invalid_expiry"),
-        (.object([("expires_in_days", "30")]), "invalid_expiry"),
-        (.object([("expires_in_days", .number(1.5))]), "invalid_expiry"),
-        (.object([("name", "")]), "invalid_name"),
-        (.object([("name", .null)]), "invalid_name"),
-        (.object([("name", "bad\u{7}name")]), "invalid_name"),
-    ])
+    @Test(
+        "bad resources, expiry or name are refused with their own codes",
+        arguments: [
+            (JSON.object([("resources", "bank-a")]), "invalid_resources"),
+            (.object([("resources", .strings([""]))]), "invalid_resources"),
+            (.object([("resources", .strings(["a/b"]))]), "invalid_resources"),
+            (.object([("resources", .strings(["with space"]))]), "invalid_resources"),
+            (.object([("resources", .strings(["tab\there"]))]), "invalid_resources"),
+            (.object([("resources", .array([.int(7)]))]), "invalid_resources"),
+            (.object([("resources", .strings([String(repeating: "b", count: 201)]))]), "invalid_resources"),
+            (.object([("resources", .strings((0...100).map { "bank-\($0)" }))]), "invalid_resources"),
+            (.object([("expires_in_days", 0)]), "invalid_expiry"),
+            (.object([("expires_in_days", 3651)]), "invalid_expiry"),
+            (.object([("expires_in_days", -1)]), "invalid_expiry"),
+            (.object([("expires_in_days", "30")]), "invalid_expiry"),
+            (.object([("expires_in_days", .number(1.5))]), "invalid_expiry"),
+            (.object([("name", "")]), "invalid_name"),
+            (.object([("name", .null)]), "invalid_name"),
+            (.object([("name", "bad\u{7}name")]), "invalid_name"),
+        ]
+    )
     func badInput(overrides: JSON, code: String) throws {
         let ann = try Person.signUp("Ann")
         var fields: [(String, JSON)] = [("name", "k"), ("scopes", .strings(["dataplane:read"]))]

@@ -1,8 +1,9 @@
 import Foundation
 import HTTP
-@testable import Orgplane
 import Postgres
 import Testing
+
+@testable import Orgplane
 
 @Suite("Audit log: what is recorded, in the change's transaction, and how owners and admins page through it", .database)
 struct AuditTests {
@@ -57,7 +58,10 @@ struct AuditTests {
         // The request id is the one the response carried (nginx's, through the pool).
         #expect(try one("organization.renamed", target: org)["request_id"]?.stringValue == rename.header("X-Request-Id"))
         // Exactly the keys of the documented shape, in order.
-        guard case .object(let fields) = try one("organization.renamed", target: org) else { Issue.record("not an object"); return }
+        guard case .object(let fields) = try one("organization.renamed", target: org) else {
+            Issue.record("not an object")
+            return
+        }
         #expect(fields.map(\.0) == ["id", "at", "action", "actor", "organization_id", "target", "ip", "request_id", "outcome"])
         // Account-level events (Max's and Vera's sessions) are not in the organization's log.
         #expect(!events.contains { $0["action"]?.stringValue == "session.created" })
@@ -94,9 +98,14 @@ struct AuditTests {
         let refresh = try #require(loggedIn.json["session"]?["refresh_token"]?.stringValue)
         #expect(Client().post("/api/auth/refresh", .object([("refresh_token", .string(refresh))])).status == 200)
         #expect(Client().post("/api/auth/refresh", .object([("refresh_token", .string(refresh))])).errorCode == "refresh_reused")
-        #expect(ann.client.post("/api/auth/password", .object([
-            ("current_password", .string(ann.password)), ("new_password", "another long password"),
-        ])).status == 204)
+        #expect(
+            ann.client.post(
+                "/api/auth/password",
+                .object([
+                    ("current_password", .string(ann.password)), ("new_password", "another long password"),
+                ])
+            ).status == 204
+        )
         #expect(ann.client.post("/api/auth/logout").status == 204)
 
         let rows = try Superuser.query(
@@ -107,11 +116,14 @@ struct AuditTests {
                    or target_id in (select id from orgplane.sessions where user_id = \(ann.id)::uuid))
               and action <> 'organization.created'
             order by at, id
-            """)
+            """
+        )
         let seen = rows.map { $0["action"] ?? "" }
-        #expect(seen == [
-            "session.created", "login.failed", "session.created", "refresh.reused", "password.changed", "session.revoked",
-        ])
+        #expect(
+            seen == [
+                "session.created", "login.failed", "session.created", "refresh.reused", "password.changed", "session.revoked",
+            ]
+        )
         for row in rows { #expect(row["organization_id"] == nil, "\(row["action"] ?? "") has no organization") }
         let failed = try #require(rows.first { $0["action"] == "login.failed" })
         #expect(failed["actor_type"] == nil && failed["target_type"] == "user" && failed["outcome"] == "failure")
@@ -121,7 +133,8 @@ struct AuditTests {
         #expect(rows.filter { $0["action"] == "session.created" }.allSatisfy { $0["actor_id"] == ann.id && $0["target_type"] == "session" })
         // A failed login for an unknown email is recorded with neither actor nor target (the email is never stored).
         let anonymous = try Superuser.query(
-            "select count(*)::int as n from orgplane.audit_events where action = 'login.failed' and ip = \(stranger.clientIP) and target_id is null")
+            "select count(*)::int as n from orgplane.audit_events where action = 'login.failed' and ip = \(stranger.clientIP) and target_id is null"
+        )
         #expect(anonymous.first?.int("n") == 1)
     }
 
@@ -130,8 +143,11 @@ struct AuditTests {
         let ann = try Person.signUp("Ann")
         let sessionID = try #require(try Superuser.query("select id::text from orgplane.sessions where user_id = \(ann.id)::uuid").first?["id"])
         #expect(Client().post("/api/auth/logout", .object([("refresh_token", .string(ann.refreshToken))])).status == 204)
-        let row = try #require(try Superuser.query(
-            "select actor_id::text from orgplane.audit_events where action = 'session.revoked' and target_id = \(sessionID)::uuid").first)
+        let row = try #require(
+            try Superuser.query(
+                "select actor_id::text from orgplane.audit_events where action = 'session.revoked' and target_id = \(sessionID)::uuid"
+            ).first
+        )
         #expect(row["actor_id"] == ann.id)
     }
 
@@ -144,29 +160,37 @@ struct AuditTests {
         // written. A signup with an invite writes invite.accepted first, then fails.
         let joiner = Client()
         let function = "audit_fault_\(UUID().uuidString.prefix(8).lowercased())"
-        try Superuser.connect().executeTrustedScript("""
+        try Superuser.connect().executeTrustedScript(
+            """
             create function public.\(function)() returns trigger language plpgsql as $$
             begin
               if new.action = 'session.created' and new.ip = '\(joiner.clientIP)' then raise exception 'injected fault'; end if;
               return new;
             end $$;
             create trigger \(function) before insert on orgplane.audit_events for each row execute function public.\(function)();
-            """)
+            """
+        )
         defer {
             try? Superuser.connect().executeTrustedScript("drop trigger \(function) on orgplane.audit_events; drop function public.\(function)();")
         }
         let email = "joiner-\(UUID().uuidString.prefix(8).lowercased())@example.com"
-        let signup = joiner.post("/api/auth/signup", .object([
-            ("email", .string(email)), ("password", "long enough password"), ("invite_token", invite["token"]!),
-        ]))
+        let signup = joiner.post(
+            "/api/auth/signup",
+            .object([
+                ("email", .string(email)), ("password", "long enough password"), ("invite_token", invite["token"]!),
+            ])
+        )
         #expect(signup.status == 500)
         #expect(try Superuser.query("select 1 from orgplane.users where email = \(email)").isEmpty)
         #expect(try Superuser.query("select 1 from orgplane.audit_events where target_id = \(inviteID)::uuid and action = 'invite.accepted'").isEmpty)
         #expect(try ann.members().count == 1)
         // The invite is still pending: the same signup from elsewhere succeeds and is recorded once.
-        let retry = Client().post("/api/auth/signup", .object([
-            ("email", .string(email)), ("password", "long enough password"), ("invite_token", invite["token"]!),
-        ]))
+        let retry = Client().post(
+            "/api/auth/signup",
+            .object([
+                ("email", .string(email)), ("password", "long enough password"), ("invite_token", invite["token"]!),
+            ])
+        )
         #expect(retry.status == 201)
         #expect(try ann.auditEvents().filter { $0["action"]?.stringValue == "invite.accepted" }.count == 1)
     }
@@ -199,7 +223,8 @@ struct AuditTests {
             """
             select count(*)::int as n from orgplane.audit_events
             where action = 'session.revoked' and target_id in (select id from orgplane.sessions where user_id = \(ann.id)::uuid)
-            """)
+            """
+        )
         #expect(ended.first?.int("n") == 1)
     }
 
@@ -259,14 +284,17 @@ struct AuditTests {
         #expect(try ann.auditPage("action=invite%2Ecreated&limit=").events.count == 2)
     }
 
-    @Test("bad paging or filter parameters are 400 in the error shape", arguments: [
-        ("limit=0", "invalid_limit"), ("limit=201", "invalid_limit"), ("limit=-1", "invalid_limit"), ("limit=abc", "invalid_limit"),
-        ("limit=1.5", "invalid_limit"), ("limit=99999999999999999999", "invalid_limit"), ("cursor=not-a-cursor", "invalid_cursor"),
-        ("cursor=\(Data("99999999999999999999.x".utf8).base64EncodedString())", "invalid_cursor"),
-        ("cursor=MTIzLm5vdC1hLXV1aWQ", "invalid_cursor"), ("cursor=%00", "invalid_cursor"),
-        ("action=nope", "invalid_action"), ("action=INVITE.CREATED", "invalid_action"), ("actor=me", "invalid_actor"),
-        ("limit=1&limit=2", "invalid_query"), ("action=%zz", "invalid_query"), ("actor=%ff", "invalid_query"),
-    ])
+    @Test(
+        "bad paging or filter parameters are 400 in the error shape",
+        arguments: [
+            ("limit=0", "invalid_limit"), ("limit=201", "invalid_limit"), ("limit=-1", "invalid_limit"), ("limit=abc", "invalid_limit"),
+            ("limit=1.5", "invalid_limit"), ("limit=99999999999999999999", "invalid_limit"), ("cursor=not-a-cursor", "invalid_cursor"),
+            ("cursor=\(Data("99999999999999999999.x".utf8).base64EncodedString())", "invalid_cursor"),
+            ("cursor=MTIzLm5vdC1hLXV1aWQ", "invalid_cursor"), ("cursor=%00", "invalid_cursor"),
+            ("action=nope", "invalid_action"), ("action=INVITE.CREATED", "invalid_action"), ("actor=me", "invalid_actor"),
+            ("limit=1&limit=2", "invalid_query"), ("action=%zz", "invalid_query"), ("actor=%ff", "invalid_query"),
+        ]
+    )
     func badParameters(query: String, code: String) throws {
         let ann = try Person.signUp("Ann")
         let response = ann.client.send("GET", "/api/organizations/\(ann.organizationID)/audit", query: query)
@@ -308,9 +336,14 @@ struct AuditTests {
         let login = Client().post("/api/auth/login", .object([("email", .string(ann.email)), ("password", .string(ann.password))]))
         let wrong = "a wrong password \(UUID().uuidString)"
         _ = Client().post("/api/auth/login", .object([("email", .string(ann.email)), ("password", .string(wrong))]))
-        #expect(ann.client.post("/api/auth/password", .object([
-            ("current_password", .string(ann.password)), ("new_password", "the new password 123"),
-        ])).status == 204)
+        #expect(
+            ann.client.post(
+                "/api/auth/password",
+                .object([
+                    ("current_password", .string(ann.password)), ("new_password", "the new password 123"),
+                ])
+            ).status == 204
+        )
         let secrets = [
             ann.password, "the new password 123", wrong, max.password, ann.accessToken, ann.refreshToken, max.accessToken,
             max.refreshToken, try #require(invite["token"]?.stringValue), key.key, String(key.key.split(separator: "_").last!),
@@ -321,7 +354,8 @@ struct AuditTests {
             select e::text as row from orgplane.audit_events e
             where organization_id = \(ann.organizationID)::uuid or actor_id in (\(ann.id)::uuid, \(max.id)::uuid)
                or target_id in (\(ann.id)::uuid, \(max.id)::uuid)
-            """)
+            """
+        )
         #expect(rows.count >= 8)
         for row in rows {
             let text = try #require(row["row"])
@@ -337,7 +371,8 @@ struct AuditTests {
             insert into orgplane.audit_events (action, organization_id, at)
             values ('organization.renamed', \(ann.organizationID)::uuid, now() - interval '400 days'),
                    ('organization.renamed', \(ann.organizationID)::uuid, now() - interval '300 days')
-            """)
+            """
+        )
         #expect(try ann.auditEvents().count == 3)
         let store = Store(connect: { try Postgres.Connection(conninfo: TestApp.databaseURL) })
         try store.read { db in try store.deleteExpiredAuditEvents(db, olderThanDays: TestApp.services.configuration.auditRetentionDays) }

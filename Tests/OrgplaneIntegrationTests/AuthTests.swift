@@ -1,8 +1,9 @@
 import Foundation
 import HTTP
-@testable import Orgplane
 import Postgres
 import Testing
+
+@testable import Orgplane
 
 @Suite("Accounts: signup, login, refresh, logout, password", .database)
 struct AuthTests {
@@ -22,7 +23,10 @@ struct AuthTests {
     @Test("signup answers with the session cookies, flagged safely, and no-store")
     func signupCookies() throws {
         let client = Client()
-        let response = client.post("/api/auth/signup", .object([("email", .string("c-\(UUID().uuidString.prefix(8))@example.com")), ("password", "long enough pw")]))
+        let response = client.post(
+            "/api/auth/signup",
+            .object([("email", .string("c-\(UUID().uuidString.prefix(8))@example.com")), ("password", "long enough pw")])
+        )
         #expect(response.status == 201)
         #expect(response.header("Cache-Control") == "no-store")
         let cookies = response.headers(named: "Set-Cookie")
@@ -41,7 +45,9 @@ struct AuthTests {
     func secureCookies() throws {
         let services = TestApp.services { $0.publicURL = "https://teams.example.com" }
         let response = Client(services: services).post(
-            "/api/auth/signup", .object([("email", .string("s-\(UUID().uuidString.prefix(8))@example.com")), ("password", "long enough pw")]))
+            "/api/auth/signup",
+            .object([("email", .string("s-\(UUID().uuidString.prefix(8))@example.com")), ("password", "long enough pw")])
+        )
         #expect(response.status == 201)
         let cookies = response.headers(named: "Set-Cookie")
         try #require(!cookies.isEmpty)
@@ -56,18 +62,21 @@ struct AuthTests {
         #expect(response.errorCode == "email_taken")
     }
 
-    @Test("bad emails, weak passwords and bad names are 400 with their own codes", arguments: [
-        (#"{"email":"not-an-email","password":"long enough pw"}"#, "invalid_email"),
-        (#"{"email":"a@b","password":"long enough pw"}"#, "invalid_email"),
-        (#"{"email":"x@example.com","password":"short"}"#, "weak_password"),
-        (#"{"email":"x@example.com","password":"password123"}"#, "weak_password"),
-        (#"{"email":"x@example.com"}"#, "weak_password"),
-        (#"{"email":"x@example.com","password":"long enough pw","name":"bad\u0007name"}"#, "invalid_name"),
-        (#"{"email":"x@example.com","password":"long enough pw","organization_name":"   "}"#, "invalid_name"),
-        (#"{"email":"x@example.com","password":"long enough pw","organization_name":"\u0085C1"}"#, "invalid_name"),
-        (#"{"email":"x@example.com","password":"long enough pw","organization_name":"a\u009fb"}"#, "invalid_name"),
-        (#"{"email":"x@example.com","password":"long enough pw","organization_name":"tab\there"}"#, "invalid_name"),
-    ])
+    @Test(
+        "bad emails, weak passwords and bad names are 400 with their own codes",
+        arguments: [
+            (#"{"email":"not-an-email","password":"long enough pw"}"#, "invalid_email"),
+            (#"{"email":"a@b","password":"long enough pw"}"#, "invalid_email"),
+            (#"{"email":"x@example.com","password":"short"}"#, "weak_password"),
+            (#"{"email":"x@example.com","password":"password123"}"#, "weak_password"),
+            (#"{"email":"x@example.com"}"#, "weak_password"),
+            (#"{"email":"x@example.com","password":"long enough pw","name":"bad\u0007name"}"#, "invalid_name"),
+            (#"{"email":"x@example.com","password":"long enough pw","organization_name":"   "}"#, "invalid_name"),
+            (#"{"email":"x@example.com","password":"long enough pw","organization_name":"\u0085C1"}"#, "invalid_name"),
+            (#"{"email":"x@example.com","password":"long enough pw","organization_name":"a\u009fb"}"#, "invalid_name"),
+            (#"{"email":"x@example.com","password":"long enough pw","organization_name":"tab\there"}"#, "invalid_name"),
+        ]
+    )
     func badSignup(body: String, code: String) {
         let response = Client().send("POST", "/api/auth/signup", body: Array(body.utf8), headers: ["Content-Type": "application/json"])
         #expect(response.status == 400)
@@ -91,7 +100,10 @@ struct AuthTests {
         #expect(ok.status == 200)
         #expect(ok.json["session"]?["token_type"]?.stringValue == "bearer")
         let wrong = Client().post("/api/auth/login", .object([("email", .string(ann.email)), ("password", "wrong password")]))
-        let unknown = Client().post("/api/auth/login", .object([("email", .string("nobody-\(UUID().uuidString)@example.com")), ("password", "wrong password")]))
+        let unknown = Client().post(
+            "/api/auth/login",
+            .object([("email", .string("nobody-\(UUID().uuidString)@example.com")), ("password", "wrong password")])
+        )
         #expect(wrong.status == 401 && unknown.status == 401)
         #expect(wrong.body == unknown.body)
         #expect(wrong.errorCode == "invalid_credentials")
@@ -156,7 +168,10 @@ struct AuthTests {
         #expect(wrong.status == 401)
         let weak = ann.client.post("/api/auth/password", .object([("current_password", .string(ann.password)), ("new_password", "short")]))
         #expect(weak.errorCode == "weak_password")
-        let ok = ann.client.post("/api/auth/password", .object([("current_password", .string(ann.password)), ("new_password", "a brand new password")]))
+        let ok = ann.client.post(
+            "/api/auth/password",
+            .object([("current_password", .string(ann.password)), ("new_password", "a brand new password")])
+        )
         #expect(ok.status == 204)
         #expect(ann.client.get("/api/me").status == 200)
         #expect(other.get("/api/me").status == 401)
@@ -188,14 +203,22 @@ struct AuthTests {
     func csrf() throws {
         let browser = Client()
         browser.keepsCookies = true
-        let signup = browser.post("/api/auth/signup", .object([("email", .string("b-\(UUID().uuidString.prefix(8))@example.com")), ("password", "long enough pw")]))
+        let signup = browser.post(
+            "/api/auth/signup",
+            .object([("email", .string("b-\(UUID().uuidString.prefix(8))@example.com")), ("password", "long enough pw")])
+        )
         #expect(signup.status == 201)
         #expect(browser.get("/api/me").status == 200)
         let orgID = try #require(signup.json["organization"]?["id"]?.stringValue)
         let withoutHeader = browser.patch("/api/organizations/\(orgID)", .object([("name", "Renamed")]))
         #expect(withoutHeader.status == 403)
         #expect(withoutHeader.errorCode == "csrf_failed")
-        let wrongHeader = browser.send("PATCH", "/api/organizations/\(orgID)", json: .object([("name", "Renamed")]), headers: ["X-CSRF-Token": "nope"])
+        let wrongHeader = browser.send(
+            "PATCH",
+            "/api/organizations/\(orgID)",
+            json: .object([("name", "Renamed")]),
+            headers: ["X-CSRF-Token": "nope"]
+        )
         #expect(wrongHeader.errorCode == "csrf_failed")
         let csrf = try #require(browser.cookies["orgplane_csrf"])
         let withHeader = browser.send("PATCH", "/api/organizations/\(orgID)", json: .object([("name", "Renamed")]), headers: ["X-CSRF-Token": csrf])
@@ -219,7 +242,10 @@ struct AuthTests {
         }
         #expect(statuses.filter { $0 == 401 }.count == 3)
         #expect(statuses.filter { $0 == 429 }.count == 5)
-        let limited = Client(services: services).post("/api/auth/login", .object([("email", .string(ann.email)), ("password", .string(ann.password))]))
+        let limited = Client(services: services).post(
+            "/api/auth/login",
+            .object([("email", .string(ann.email)), ("password", .string(ann.password))])
+        )
         #expect(limited.status == 429)
         #expect(limited.errorCode == "rate_limited")
         #expect(Int(limited.header("Retry-After") ?? "") ?? 0 > 0)
@@ -232,17 +258,28 @@ struct AuthTests {
         var statuses: [Int] = []
         for index in 0..<3 {
             let client = Client(services: services, clientIP: ip)
-            statuses.append(client.post("/api/auth/signup", .object([("email", .string("rl\(index)-\(UUID().uuidString.prefix(8))@example.com")), ("password", "long enough pw")])).status)
+            statuses.append(
+                client.post(
+                    "/api/auth/signup",
+                    .object([("email", .string("rl\(index)-\(UUID().uuidString.prefix(8))@example.com")), ("password", "long enough pw")])
+                ).status
+            )
         }
         #expect(statuses == [201, 201, 429])
     }
 
     @Test("a stored hash with weaker parameters is upgraded on login")
     func rehashOnLogin() throws {
-        let weak = TestApp.services { $0.passwordMemoryKiB = 19456; $0.passwordIterations = 2 }
+        let weak = TestApp.services {
+            $0.passwordMemoryKiB = 19456
+            $0.passwordIterations = 2
+        }
         let ann = try Person.signUp("Ann", services: weak)
         let strong = TestApp.services { $0.passwordIterations = 3 }
-        #expect(Client(services: strong).post("/api/auth/login", .object([("email", .string(ann.email)), ("password", .string(ann.password))])).status == 200)
+        #expect(
+            Client(services: strong).post("/api/auth/login", .object([("email", .string(ann.email)), ("password", .string(ann.password))])).status
+                == 200
+        )
         let admin = try Postgres.Connection(conninfo: TestApp.adminURL)
         let hash = try admin.query("select password_hash from orgplane.users where email = \(ann.email)").first?["password_hash"]
         #expect(hash?.contains("t=3") == true)
@@ -256,8 +293,11 @@ struct HousekeepingTests {
         let ann = try Person.signUp("Ann")
         let old = try Person.signUp("Old")
         let admin = try Postgres.Connection(conninfo: TestApp.adminURL)
-        let stale = "test:gc:\(UUID().uuidString)", fresh = "test:gc:\(UUID().uuidString)"
-        try admin.query("insert into orgplane.rate_limits (bucket, window_start, hits) values (\(stale), now() - interval '2 days', 3), (\(fresh), now(), 1)")
+        let stale = "test:gc:\(UUID().uuidString)"
+        let fresh = "test:gc:\(UUID().uuidString)"
+        try admin.query(
+            "insert into orgplane.rate_limits (bucket, window_start, hits) values (\(stale), now() - interval '2 days', 3), (\(fresh), now(), 1)"
+        )
         try admin.query("update orgplane.sessions set revoked_at = now() - interval '40 days' where user_id = \(old.id)::uuid")
 
         let store = Store(connect: { try Postgres.Connection(conninfo: TestApp.databaseURL) })
@@ -266,7 +306,11 @@ struct HousekeepingTests {
         #expect(try admin.query("select 1 from orgplane.rate_limits where bucket = \(stale)").isEmpty)
         #expect(try !admin.query("select 1 from orgplane.rate_limits where bucket = \(fresh)").isEmpty)
         #expect(try admin.query("select 1 from orgplane.sessions where user_id = \(old.id)::uuid").isEmpty)
-        #expect(try admin.query("select 1 from orgplane.refresh_tokens t join orgplane.sessions s on s.id = t.session_id where s.user_id = \(old.id)::uuid").isEmpty)
+        #expect(
+            try admin.query(
+                "select 1 from orgplane.refresh_tokens t join orgplane.sessions s on s.id = t.session_id where s.user_id = \(old.id)::uuid"
+            ).isEmpty
+        )
         #expect(ann.client.get("/api/me").status == 200)
     }
 }

@@ -78,7 +78,9 @@ struct AuthzTests {
         #expect(owner.header("X-Orgplane-Operation") == "list_banks")
         #expect(owner.header("X-Orgplane-Resource") == nil)
         // The query string is not part of the decision.
-        #expect(team.session("viewer").authz("GET", "/v1/default/banks/bank-a/memories/list?bank_id=bank-b").header("X-Orgplane-Resource") == "bank-a")
+        #expect(
+            team.session("viewer").authz("GET", "/v1/default/banks/bank-a/memories/list?bank_id=bank-b").header("X-Orgplane-Resource") == "bank-a"
+        )
     }
 
     @Test("a key's scopes decide: dataplane:read reads, dataplane:write writes, op:<name> does exactly that operation")
@@ -93,7 +95,10 @@ struct AuthzTests {
         let expectations: [(Client, String, [(String, String)], [(String, String)])] = [
             (reader, "dataplane:read", [Self.read, Self.recall, Self.unlistedRead], [Self.retain, Self.deleteBank, Self.unlistedWrite]),
             (writer, "dataplane:write", [Self.retain, Self.deleteBank, Self.unlistedWrite], [Self.read, Self.recall, Self.unlistedRead]),
-            (recaller, "op:recall", [Self.recall], [Self.read, Self.retain, Self.unlistedRead, Self.unlistedWrite, ("POST", "/v1/default/banks/bank-a/reflect")]),
+            (
+                recaller, "op:recall", [Self.recall],
+                [Self.read, Self.retain, Self.unlistedRead, Self.unlistedWrite, ("POST", "/v1/default/banks/bank-a/reflect")]
+            ),
             (retainer, "op:retain", [Self.retain], [Self.recall, Self.read, Self.deleteBank, Self.unlistedWrite]),
             (manager, "org:read,sql:read", [], [Self.read, Self.recall, Self.retain]),
         ]
@@ -120,20 +125,23 @@ struct AuthzTests {
         #expect(key.authz(Self.retain.0, Self.retain.1).errorCode == "operation_forbidden")
     }
 
-    @Test("a key limited to bank-a reaches bank-a only; paths with no bank are refused", arguments: [
-        ("POST", "/v1/default/banks/bank-a/memories/recall", 204),
-        ("POST", "/v1/default/banks/bank-a/memories", 204),
-        ("GET", "/v1/default/banks/bank-a/not-in-the-catalogue", 204),
-        ("GET", "/anything/banks/bank-a/x", 204),
-        ("POST", "/v1/default/banks/bank-b/memories/recall", 403),
-        ("POST", "/v1/default/banks/bank-b/memories", 403),
-        ("GET", "/v1/default/banks/bank-b/not-in-the-catalogue", 403),
-        ("GET", "/v1/default/banks", 403),
-        ("GET", "/v1/default/chunks/chunk-1", 403),
-        ("GET", "/v1/bank-template-schema", 403),
-        ("GET", "/health", 403),
-        ("GET", "/", 403),
-    ])
+    @Test(
+        "a key limited to bank-a reaches bank-a only; paths with no bank are refused",
+        arguments: [
+            ("POST", "/v1/default/banks/bank-a/memories/recall", 204),
+            ("POST", "/v1/default/banks/bank-a/memories", 204),
+            ("GET", "/v1/default/banks/bank-a/not-in-the-catalogue", 204),
+            ("GET", "/anything/banks/bank-a/x", 204),
+            ("POST", "/v1/default/banks/bank-b/memories/recall", 403),
+            ("POST", "/v1/default/banks/bank-b/memories", 403),
+            ("GET", "/v1/default/banks/bank-b/not-in-the-catalogue", 403),
+            ("GET", "/v1/default/banks", 403),
+            ("GET", "/v1/default/chunks/chunk-1", 403),
+            ("GET", "/v1/bank-template-schema", 403),
+            ("GET", "/health", 403),
+            ("GET", "/", 403),
+        ]
+    )
     func resourceLimited(method: String, uri: String, status: Int) throws {
         let ann = try Person.signUp("Ann")
         let key = Client(key: try ann.createAPIKey(["dataplane:read", "dataplane:write"], resources: ["bank-a"]).key)
@@ -142,28 +150,31 @@ struct AuthzTests {
         if status == 403 { #expect(response.errorCode == "resource_forbidden") }
     }
 
-    @Test("path tricks never reach another bank: .., %2F, //, %00, case and backslashes", arguments: [
-        "/v1/default/banks/bank-a/../bank-b/memories/recall",
-        "/v1/default/banks/bank-a/./../bank-b/memories/recall",
-        "/v1/default/banks/bank-a/%2e%2e/bank-b/memories/recall",
-        "/v1/default/banks/bank-a/%2E%2E/bank-b/memories/recall",
-        "/v1/default/banks/bank-a%2F..%2Fbank-b/memories/recall",
-        "/v1/default/banks/bank-a%2f%2e%2e%2fbank-b/memories/recall",
-        "/v1/default/banks%2Fbank-b/memories/recall",
-        "//v1//default//banks//bank-b//memories//recall",
-        "/v1/default/banks//bank-b/memories/recall",
-        "/V1/DEFAULT/BANKS/bank-b/memories/recall",
-        "/V1/DEFAULT/BANKS/bank-b",
-        "/v1/default/BANKS/BANK-A/memories/recall",
-        "/v1/default/banks/bank-b%00/memories/recall",
-        "/v1/default/banks/bank-a/%00/../../bank-b/memories/recall",
-        "/v1/default/banks/bank-a/..%5Cbank-b/memories/recall",
-        "/v1/default/banks/bank-a\\..\\bank-b/memories/recall",
-        "/v1/default/banks/bank-a/..;/bank-b/memories/recall",
-        "/../v1/default/banks/bank-a/memories/recall",
-        "/v1/default/banks/bank-a/../../../../bank-a/memories/recall",
-        "/v1/default/banks/%62ank-b/memories/recall",
-    ])
+    @Test(
+        "path tricks never reach another bank: .., %2F, //, %00, case and backslashes",
+        arguments: [
+            "/v1/default/banks/bank-a/../bank-b/memories/recall",
+            "/v1/default/banks/bank-a/./../bank-b/memories/recall",
+            "/v1/default/banks/bank-a/%2e%2e/bank-b/memories/recall",
+            "/v1/default/banks/bank-a/%2E%2E/bank-b/memories/recall",
+            "/v1/default/banks/bank-a%2F..%2Fbank-b/memories/recall",
+            "/v1/default/banks/bank-a%2f%2e%2e%2fbank-b/memories/recall",
+            "/v1/default/banks%2Fbank-b/memories/recall",
+            "//v1//default//banks//bank-b//memories//recall",
+            "/v1/default/banks//bank-b/memories/recall",
+            "/V1/DEFAULT/BANKS/bank-b/memories/recall",
+            "/V1/DEFAULT/BANKS/bank-b",
+            "/v1/default/BANKS/BANK-A/memories/recall",
+            "/v1/default/banks/bank-b%00/memories/recall",
+            "/v1/default/banks/bank-a/%00/../../bank-b/memories/recall",
+            "/v1/default/banks/bank-a/..%5Cbank-b/memories/recall",
+            "/v1/default/banks/bank-a\\..\\bank-b/memories/recall",
+            "/v1/default/banks/bank-a/..;/bank-b/memories/recall",
+            "/../v1/default/banks/bank-a/memories/recall",
+            "/v1/default/banks/bank-a/../../../../bank-a/memories/recall",
+            "/v1/default/banks/%62ank-b/memories/recall",
+        ]
+    )
     func pathTricks(uri: String) throws {
         let ann = try Person.signUp("Ann")
         let key = Client(key: try ann.createAPIKey(["dataplane:read", "dataplane:write"], resources: ["bank-a"]).key)
@@ -177,7 +188,10 @@ struct AuthzTests {
     func normalisedIntoBankA() throws {
         let ann = try Person.signUp("Ann")
         let key = Client(key: try ann.createAPIKey(["dataplane:read"], resources: ["bank-a"]).key)
-        for uri in ["/v1/default/banks/bank-b/../bank-a/memories/recall", "/v1//default/banks/bank-a/./memories/recall", "/v1/default/banks/bank%2Da/memories/recall"] {
+        for uri in [
+            "/v1/default/banks/bank-b/../bank-a/memories/recall", "/v1//default/banks/bank-a/./memories/recall",
+            "/v1/default/banks/bank%2Da/memories/recall",
+        ] {
             let response = key.authz("POST", uri)
             #expect(response.status == 204, "\(uri)")
             #expect(response.header("X-Orgplane-Resource") == "bank-a")
@@ -185,17 +199,20 @@ struct AuthzTests {
         }
     }
 
-    @Test("a key limited to bank-a reaches bank-a's documents whatever their {document_id:path} holds", arguments: [
-        ("GET", "/v1/default/banks/bank-a/documents/a/b/c", "get_document"),
-        ("GET", "/v1/default/banks/bank-a/documents/a%2Fb%2Fc", "get_document"),
-        ("GET", "/v1/default/banks/bank-a/documents/banks/bank-b", "get_document"),
-        ("GET", "/v1/default/banks/bank-a/documents/a/b/c/chunks", "list_document_chunks"),
-        ("GET", "/v1/default/banks/bank-a/documents/a/b/CHUNKS", "get_document"),
-        ("GET", "/v1/default/banks/bank-a/documents/x/../y/history", "get_document_history"),
-        ("PATCH", "/v1/default/banks/bank-a/documents/a/b", "update_document"),
-        ("DELETE", "/v1/default/banks/bank-a/documents/a/b/chunks", "delete_document"),
-        ("POST", "/v1/default/banks/bank-a/documents/a%2Fb/reprocess", "reprocess_document"),
-    ])
+    @Test(
+        "a key limited to bank-a reaches bank-a's documents whatever their {document_id:path} holds",
+        arguments: [
+            ("GET", "/v1/default/banks/bank-a/documents/a/b/c", "get_document"),
+            ("GET", "/v1/default/banks/bank-a/documents/a%2Fb%2Fc", "get_document"),
+            ("GET", "/v1/default/banks/bank-a/documents/banks/bank-b", "get_document"),
+            ("GET", "/v1/default/banks/bank-a/documents/a/b/c/chunks", "list_document_chunks"),
+            ("GET", "/v1/default/banks/bank-a/documents/a/b/CHUNKS", "get_document"),
+            ("GET", "/v1/default/banks/bank-a/documents/x/../y/history", "get_document_history"),
+            ("PATCH", "/v1/default/banks/bank-a/documents/a/b", "update_document"),
+            ("DELETE", "/v1/default/banks/bank-a/documents/a/b/chunks", "delete_document"),
+            ("POST", "/v1/default/banks/bank-a/documents/a%2Fb/reprocess", "reprocess_document"),
+        ]
+    )
     func documentTails(method: String, uri: String, operation: String) throws {
         let ann = try Person.signUp("Ann")
         let key = Client(key: try ann.createAPIKey(["dataplane:read", "dataplane:write"], resources: ["bank-a"]).key)
@@ -205,22 +222,25 @@ struct AuthzTests {
         #expect(response.header("X-Orgplane-Operation") == operation)
     }
 
-    @Test("no document id, chunk id or file key climbs into another bank, and none names the key's own bank", arguments: [
-        ("GET", "/v1/default/banks/bank-a/documents/../../bank-b/documents/x"),
-        ("GET", "/v1/default/banks/bank-a/documents/x/../../../bank-b/documents/x"),
-        ("GET", "/v1/default/banks/bank-a/documents/%2e%2e/%2e%2e/bank-b/documents/x"),
-        ("GET", "/v1/default/banks/bank-a/documents/x%2F..%2F..%2F..%2Fbank-b%2Fdocuments%2Fx"),
-        ("GET", "/v1/default/banks/bank-a%2F..%2Fbank-b/documents/a/b"),
-        ("DELETE", "/v1/default/banks/bank-a/documents/..%2F..%2Fbank-b%2Fdocuments%2Fa"),
-        ("GET", "/v1/default/banks/bank-b/documents/bank-a/chunks"),
-        ("GET", "/v1/default/banks/bank-b/documents/banks/bank-a"),
-        ("GET", "/v1/default/banks/bank-a/documents/..;/..;/bank-b/documents/x"),
-        ("GET", "/v1/default/banks/bank-a/documents/a%00/b"),
-        ("GET", "/v1/default/chunks/banks/bank-a"),
-        ("GET", "/v1/default/chunks/bank-a/c-1"),
-        ("GET", "/v1/default/files/download/banks/bank-a/export.zip"),
-        ("GET", "/v1/default/files/download/tenants/t/banks/bank-a/export.zip"),
-    ])
+    @Test(
+        "no document id, chunk id or file key climbs into another bank, and none names the key's own bank",
+        arguments: [
+            ("GET", "/v1/default/banks/bank-a/documents/../../bank-b/documents/x"),
+            ("GET", "/v1/default/banks/bank-a/documents/x/../../../bank-b/documents/x"),
+            ("GET", "/v1/default/banks/bank-a/documents/%2e%2e/%2e%2e/bank-b/documents/x"),
+            ("GET", "/v1/default/banks/bank-a/documents/x%2F..%2F..%2F..%2Fbank-b%2Fdocuments%2Fx"),
+            ("GET", "/v1/default/banks/bank-a%2F..%2Fbank-b/documents/a/b"),
+            ("DELETE", "/v1/default/banks/bank-a/documents/..%2F..%2Fbank-b%2Fdocuments%2Fa"),
+            ("GET", "/v1/default/banks/bank-b/documents/bank-a/chunks"),
+            ("GET", "/v1/default/banks/bank-b/documents/banks/bank-a"),
+            ("GET", "/v1/default/banks/bank-a/documents/..;/..;/bank-b/documents/x"),
+            ("GET", "/v1/default/banks/bank-a/documents/a%00/b"),
+            ("GET", "/v1/default/chunks/banks/bank-a"),
+            ("GET", "/v1/default/chunks/bank-a/c-1"),
+            ("GET", "/v1/default/files/download/banks/bank-a/export.zip"),
+            ("GET", "/v1/default/files/download/tenants/t/banks/bank-a/export.zip"),
+        ]
+    )
     func tailTricks(method: String, uri: String) throws {
         let ann = try Person.signUp("Ann")
         let key = Client(key: try ann.createAPIKey(["dataplane:read", "dataplane:write"], resources: ["bank-a"]).key)
@@ -250,8 +270,10 @@ struct AuthzTests {
         let ann = try Person.signUp("Ann")
         let chunks = Client(key: try ann.createAPIKey(["op:list_document_chunks"], resources: ["bank-a"]).key)
         #expect(chunks.authz("GET", "/v1/default/banks/bank-a/documents/a/b/chunks").status == 204)
-        for uri in ["/v1/default/banks/bank-a/documents/a/b", "/v1/default/banks/bank-a/documents/a/Chunks",
-                    "/v1/default/banks/bank-a/documents/a/b/history", "/v1/default/banks/bank-a/documents/a/chunks/x"] {
+        for uri in [
+            "/v1/default/banks/bank-a/documents/a/b", "/v1/default/banks/bank-a/documents/a/Chunks",
+            "/v1/default/banks/bank-a/documents/a/b/history", "/v1/default/banks/bank-a/documents/a/chunks/x",
+        ] {
             #expect(chunks.authz("GET", uri).errorCode == "operation_forbidden", "\(uri)")
         }
         #expect(chunks.authz("DELETE", "/v1/default/banks/bank-a/documents/a/b/chunks").errorCode == "operation_forbidden")
@@ -292,7 +314,10 @@ struct AuthzTests {
     func csrf() throws {
         let browser = Client()
         browser.keepsCookies = true
-        let signup = browser.post("/api/auth/signup", .object([("email", .string("b-\(UUID().uuidString.prefix(8))@example.com")), ("password", "long enough pw")]))
+        let signup = browser.post(
+            "/api/auth/signup",
+            .object([("email", .string("b-\(UUID().uuidString.prefix(8))@example.com")), ("password", "long enough pw")])
+        )
         #expect(signup.status == 201)
         #expect(browser.authz("GET", "/v1/default/banks").status == 204)
         let missing = browser.authz("POST", "/v1/default/banks/bank-a/memories")

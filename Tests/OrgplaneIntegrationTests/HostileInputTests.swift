@@ -1,8 +1,9 @@
 import Foundation
 import HTTP
-@testable import Orgplane
 import Postgres
 import Testing
+
+@testable import Orgplane
 
 /// Inputs found by review that once produced a 500, slipped past a limit, or could be forged.
 @Suite("Hostile input", .database)
@@ -10,10 +11,13 @@ struct HostileInputTests {
     @Test("a name of 14 family emoji (98 code points) still gets a default organization name within the limit")
     func longGraphemeName() throws {
         let family = "👨‍👩‍👧‍👦"
-        let response = Client().post("/api/auth/signup", .object([
-            ("email", .string("fam-\(UUID().uuidString.prefix(8))@example.com")), ("password", "long enough pw"),
-            ("name", .string(String(repeating: family, count: 14))),
-        ]))
+        let response = Client().post(
+            "/api/auth/signup",
+            .object([
+                ("email", .string("fam-\(UUID().uuidString.prefix(8))@example.com")), ("password", "long enough pw"),
+                ("name", .string(String(repeating: family, count: 14))),
+            ])
+        )
         #expect(response.status == 201, "\(response.bodyText)")
         let name = try #require(response.json["organization"]?["name"]?.stringValue)
         #expect(name.unicodeScalars.count <= 100)
@@ -34,7 +38,9 @@ struct HostileInputTests {
         let ann = try Person.signUp("Ann", services: services)
         for attempt in 0..<3 {
             let response = Client(services: services).post(
-                "/api/auth/login", .object([("email", .string("\(ann.email)\u{0}\(attempt)")), ("password", .string(ann.password))]))
+                "/api/auth/login",
+                .object([("email", .string("\(ann.email)\u{0}\(attempt)")), ("password", .string(ann.password))])
+            )
             #expect(response.status == 400, "\(response.bodyText)")
             #expect(response.errorCode == "invalid_request")
         }
@@ -73,14 +79,17 @@ struct HostileInputTests {
         #expect(ann.client.get("/api/me").status == 200)
     }
 
-    @Test("IPv6 clients share a rate-limit bucket per /64; IPv4 and mapped addresses are kept whole", arguments: [
-        ("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64"), ("2001:db8:1:2::1", "2001:db8:1:2::/64"),
-        ("2001:DB8:0001:0002:0:0:0:9", "2001:db8:1:2::/64"), ("::1", "0:0:0:0::/64"), ("fe80::1", "fe80:0:0:0::/64"),
-        ("203.0.113.7", "203.0.113.7"), ("::ffff:203.0.113.7", "203.0.113.7"), ("not an address:", "not an address:"),
-        // Not addresses (inet_pton refuses them): their own key, never a shared network's.
-        ("1::2::3", "1::2::3"), ("1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7:8:9"), ("12345::1", "12345::1"),
-        ("fe80::1%eth0", "fe80::1%eth0"), ("::ffff:203.0.113", "::ffff:203.0.113"),
-    ])
+    @Test(
+        "IPv6 clients share a rate-limit bucket per /64; IPv4 and mapped addresses are kept whole",
+        arguments: [
+            ("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64"), ("2001:db8:1:2::1", "2001:db8:1:2::/64"),
+            ("2001:DB8:0001:0002:0:0:0:9", "2001:db8:1:2::/64"), ("::1", "0:0:0:0::/64"), ("fe80::1", "fe80:0:0:0::/64"),
+            ("203.0.113.7", "203.0.113.7"), ("::ffff:203.0.113.7", "203.0.113.7"), ("not an address:", "not an address:"),
+            // Not addresses (inet_pton refuses them): their own key, never a shared network's.
+            ("1::2::3", "1::2::3"), ("1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7:8:9"), ("12345::1", "12345::1"),
+            ("fe80::1%eth0", "fe80::1%eth0"), ("::ffff:203.0.113", "::ffff:203.0.113"),
+        ]
+    )
     func ipv6Buckets(address: String, key: String) {
         #expect(RateLimit.clientKey(address) == key)
     }
@@ -91,7 +100,8 @@ struct HostileInputTests {
         let network = "2001:db8:\(Int.random(in: 1...0xfff)):\(Int.random(in: 1...0xfff))"
         let statuses = (1...3).map { host in
             Client(services: services, clientIP: "\(network)::\(host)").post(
-                "/api/auth/signup", .object([("email", .string("v6-\(UUID().uuidString.prefix(8))@example.com")), ("password", "long enough pw")])
+                "/api/auth/signup",
+                .object([("email", .string("v6-\(UUID().uuidString.prefix(8))@example.com")), ("password", "long enough pw")])
             ).status
         }
         #expect(statuses == [201, 201, 429])
@@ -115,7 +125,9 @@ struct HostileInputTests {
             _ = try ann.createAPIKey(["dataplane:read"], name: "k\(index)")
         }
         let refused = ann.client.post(
-            "/api/organizations/\(ann.organizationID)/api-keys", .object([("name", "one more"), ("scopes", .strings(["dataplane:read"]))]))
+            "/api/organizations/\(ann.organizationID)/api-keys",
+            .object([("name", "one more"), ("scopes", .strings(["dataplane:read"]))])
+        )
         #expect(refused.status == 409)
         #expect(refused.errorCode == "limit_reached")
     }
@@ -156,7 +168,12 @@ struct HostileInputSecondReviewTests {
     func logoutRefreshCookieCSRF() throws {
         let browser = Client()
         browser.keepsCookies = true
-        #expect(browser.post("/api/auth/signup", .object([("email", .string("l-\(UUID().uuidString.prefix(8))@example.com")), ("password", "long enough pw")])).status == 201)
+        #expect(
+            browser.post(
+                "/api/auth/signup",
+                .object([("email", .string("l-\(UUID().uuidString.prefix(8))@example.com")), ("password", "long enough pw")])
+            ).status == 201
+        )
         browser.cookies["orgplane_access"] = nil  // an expired access cookie is gone; the refresh cookie remains
         let forged = browser.post("/api/auth/logout")
         #expect(forged.status == 403)

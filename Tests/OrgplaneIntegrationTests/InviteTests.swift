@@ -36,16 +36,19 @@ struct InviteTests {
         let invite = try ann.invite()
         let token = try #require(invite["token"]?.stringValue)
         let id = try #require(invite["id"]?.stringValue)
-        let row = try #require(try Superuser.query(
-            """
-            select token_hash, token_hash = encode(sha256(convert_to(\(token), 'UTF8')), 'hex') as is_hash
-            from orgplane.organization_invites where id = \(id)::uuid
-            """
-        ).first)
+        let row = try #require(
+            try Superuser.query(
+                """
+                select token_hash, token_hash = encode(sha256(convert_to(\(token), 'UTF8')), 'hex') as is_hash
+                from orgplane.organization_invites where id = \(id)::uuid
+                """
+            ).first
+        )
         #expect(row.bool("is_hash") == true)
         #expect(row["token_hash"] != token)
         let plain = try Superuser.query(
-            "select count(*)::int as n from orgplane.organization_invites i where strpos(i::text, \(token)) > 0")
+            "select count(*)::int as n from orgplane.organization_invites i where strpos(i::text, \(token)) > 0"
+        )
         #expect(plain.first?.int("n") == 0)
     }
 
@@ -65,9 +68,12 @@ struct InviteTests {
         #expect(expires.timeIntervalSince(created) == Double(hours) * 3600)
     }
 
-    @Test("expires_in_hours out of 1...720 is 400 invalid_expiry and creates nothing", arguments: [
-        JSON.int(0), .int(721), .int(-1), .number(1.5), "24", .bool(true), .int(1_000_000_000),
-    ])
+    @Test(
+        "expires_in_hours out of 1...720 is 400 invalid_expiry and creates nothing",
+        arguments: [
+            JSON.int(0), .int(721), .int(-1), .number(1.5), "24", .bool(true), .int(1_000_000_000),
+        ]
+    )
     func badExpiry(hours: JSON) throws {
         let ann = try Person.signUp("Ann")
         let response = ann.client.post("/api/organizations/\(ann.organizationID)/invites", .object([("expires_in_hours", hours)]))
@@ -152,11 +158,15 @@ struct InviteTests {
         #expect(list.compactMap { $0["id"]?.stringValue } == [live["id"]?.stringValue])
         let item = try #require(list.first)
         #expect(item["role"]?.stringValue == "viewer")
-        let liveEmail = try #require(live["email"]?.stringValue), liveExpiry = try #require(live["expires_at"]?.stringValue)
+        let liveEmail = try #require(live["email"]?.stringValue)
+        let liveExpiry = try #require(live["expires_at"]?.stringValue)
         #expect(item["email"]?.stringValue == liveEmail)
         #expect(item["email"]?.stringValue == item["email"]?.stringValue?.lowercased())
         #expect(item["expires_at"]?.stringValue == liveExpiry)
-        guard case .object(let fields) = item else { Issue.record("an invite is an object"); return }
+        guard case .object(let fields) = item else {
+            Issue.record("an invite is an object")
+            return
+        }
         #expect(Set(fields.map(\.0)).isDisjoint(with: ["token", "token_hash", "url", "hash"]))
         for invite in [live, revoked, accepted, expired] {
             let token = try #require(invite["token"]?.stringValue)
@@ -299,10 +309,13 @@ struct InviteTests {
         #expect(try ann.members().count == 1)
     }
 
-    @Test("an unknown or malformed token is 404 invite_not_found", arguments: [
-        String(repeating: "A", count: 43), "short", String(repeating: "A", count: 44), "%00", String(repeating: "é", count: 43),
-        "abc.def", String(repeating: "A", count: 42) + "=", String(repeating: "A", count: 42) + "!",
-    ])
+    @Test(
+        "an unknown or malformed token is 404 invite_not_found",
+        arguments: [
+            String(repeating: "A", count: 43), "short", String(repeating: "A", count: 44), "%00", String(repeating: "é", count: 43),
+            "abc.def", String(repeating: "A", count: 42) + "=", String(repeating: "A", count: 42) + "!",
+        ]
+    )
     func unknownToken(token: String) throws {
         let preview = Client().get("/api/invites/\(token)")
         #expect(preview.status == 404)
@@ -388,16 +401,20 @@ struct InviteTests {
         #expect(Client().get("/api/invites/\(token)").errorCode == "invite_used")
     }
 
-    @Test("signup with a used, revoked, unknown or mismatched invite fails and creates no account", arguments: [
-        "invite_used", "invite_revoked", "invite_not_found", "invite_email_mismatch",
-    ])
+    @Test(
+        "signup with a used, revoked, unknown or mismatched invite fails and creates no account",
+        arguments: [
+            "invite_used", "invite_revoked", "invite_not_found", "invite_email_mismatch",
+        ]
+    )
     func signupWithBadInvite(code: String) throws {
         let ann = try Person.signUp("Ann")
         let invite = try ann.invite(email: code == "invite_email_mismatch" ? "someone-else-\(UUID().uuidString.prefix(6))@example.com" : nil)
         var token = try #require(invite["token"]?.stringValue)
         switch code {
         case "invite_used": _ = try Person.signUp("First", inviteToken: token)
-        case "invite_revoked": #expect(ann.client.delete("/api/organizations/\(ann.organizationID)/invites/\(invite["id"]?.stringValue ?? "")").status == 204)
+        case "invite_revoked":
+            #expect(ann.client.delete("/api/organizations/\(ann.organizationID)/invites/\(invite["id"]?.stringValue ?? "")").status == 204)
         case "invite_not_found": token = String(token.reversed())
         default: break
         }
@@ -419,7 +436,9 @@ struct InviteTests {
         let browser = Client()
         browser.keepsCookies = true
         let response = browser.post(
-            "/api/auth/login", .object([("email", .string(bob.email)), ("password", .string(bob.password)), ("invite_token", .string(token))]))
+            "/api/auth/login",
+            .object([("email", .string(bob.email)), ("password", .string(bob.password)), ("invite_token", .string(token))])
+        )
         #expect(response.status == 200)
         #expect(response.json["organization"]?["id"]?.stringValue == ann.organizationID)
         #expect(browser.cookies["orgplane_org"] == ann.organizationID)
@@ -436,7 +455,9 @@ struct InviteTests {
         let token = try #require(invite["token"]?.stringValue)
         try Self.expire(invite)
         let response = Client().post(
-            "/api/auth/login", .object([("email", .string(bob.email)), ("password", .string(bob.password)), ("invite_token", .string(token))]))
+            "/api/auth/login",
+            .object([("email", .string(bob.email)), ("password", .string(bob.password)), ("invite_token", .string(token))])
+        )
         #expect(response.status == 410)
         #expect(response.errorCode == "invite_expired")
         #expect(response.json["session"] == nil)
@@ -471,20 +492,31 @@ struct InviteTests {
         let bob = try Person.signUp("Bob", services: services)
         let ip = Client.randomIP()
         let signup = Client(services: services, clientIP: ip).post(
-            "/api/auth/signup", .object([
+            "/api/auth/signup",
+            .object([
                 ("email", .string("guess-\(UUID().uuidString.prefix(8).lowercased())@example.com")), ("password", "long enough pw"),
                 ("invite_token", .string(Self.randomToken())),
-            ]))
+            ])
+        )
         let login = Client(services: services, clientIP: ip).post(
-            "/api/auth/login", .object([("email", .string(bob.email)), ("password", .string(bob.password)), ("invite_token", .string(Self.randomToken()))]))
+            "/api/auth/login",
+            .object([("email", .string(bob.email)), ("password", .string(bob.password)), ("invite_token", .string(Self.randomToken()))])
+        )
         let third = Client(services: services, clientIP: ip).post(
-            "/api/auth/login", .object([("email", .string(bob.email)), ("password", .string(bob.password)), ("invite_token", .string(Self.randomToken()))]))
+            "/api/auth/login",
+            .object([("email", .string(bob.email)), ("password", .string(bob.password)), ("invite_token", .string(Self.randomToken()))])
+        )
         #expect(signup.errorCode == "invite_not_found")
         #expect(login.errorCode == "invite_not_found")
         #expect(third.status == 429)
         #expect(third.errorCode == "rate_limited")
         // Login without an invite is not an invite attempt.
-        #expect(Client(services: services, clientIP: ip).post("/api/auth/login", .object([("email", .string(bob.email)), ("password", .string(bob.password))])).status == 200)
+        #expect(
+            Client(services: services, clientIP: ip).post(
+                "/api/auth/login",
+                .object([("email", .string(bob.email)), ("password", .string(bob.password))])
+            ).status == 200
+        )
     }
 
     // MARK: Helpers

@@ -237,7 +237,8 @@ struct MemberTests {
         #expect(answers.filter { $0.status == 204 }.count == 1)
         #expect(answers.filter { $0.status == 409 && $0.code == "last_owner" }.count == 1)
         let remaining = try Superuser.query(
-            "select count(*)::int as owners from orgplane.organization_members where organization_id = \(org)::uuid and role = 'owner'")
+            "select count(*)::int as owners from orgplane.organization_members where organization_id = \(org)::uuid and role = 'owner'"
+        )
         #expect(remaining.first?.int("owners") == 1)
     }
 
@@ -256,7 +257,8 @@ struct MemberTests {
             do {
                 let connection = try Postgres.Connection(conninfo: adminURL)
                 try connection.query(
-                    "update orgplane.organization_members set role = 'member' where organization_id = \(org)::uuid and user_id = \(olgaID)::uuid")
+                    "update orgplane.organization_members set role = 'member' where organization_id = \(org)::uuid and user_id = \(olgaID)::uuid"
+                )
                 return "updated"
             } catch let error as PostgresError {
                 return error.constraint ?? "\(error)"
@@ -281,7 +283,9 @@ struct MemberTests {
         let demotion = try Superuser.connect()
         try demotion.query("begin")
         try demotion.query("select 1 from orgplane.organizations where id = \(org)::uuid for update")
-        try demotion.query("update orgplane.organization_members set role = 'member' where organization_id = \(org)::uuid and user_id = \(olga.id)::uuid")
+        try demotion.query(
+            "update orgplane.organization_members set role = 'member' where organization_id = \(org)::uuid and user_id = \(olga.id)::uuid"
+        )
         let holder = try Superuser.transactionID(demotion)
 
         // ... when Olga tries to make Vera an owner.
@@ -357,8 +361,14 @@ struct MemberTests {
         let ann = try Person.signUp("Ann")
         let bob = try Person.signUp("Bob")
         try bob.accept(try ann.invite(as: "member"))
-        let own = bob.client.post("/api/organizations/\(bob.organizationID)/api-keys", .object([("name", "own"), ("scopes", .strings(["dataplane:read"]))]))
-        let there = bob.client.post("/api/organizations/\(ann.organizationID)/api-keys", .object([("name", "there"), ("scopes", .strings(["dataplane:read"]))]))
+        let own = bob.client.post(
+            "/api/organizations/\(bob.organizationID)/api-keys",
+            .object([("name", "own"), ("scopes", .strings(["dataplane:read"]))])
+        )
+        let there = bob.client.post(
+            "/api/organizations/\(ann.organizationID)/api-keys",
+            .object([("name", "there"), ("scopes", .strings(["dataplane:read"]))])
+        )
         let ownKey = try #require(own.json["key"]?.stringValue)
         let thereKey = try #require(there.json["key"]?.stringValue)
 

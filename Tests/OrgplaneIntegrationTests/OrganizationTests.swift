@@ -74,7 +74,10 @@ struct OrganizationTests {
         let bob = try Person.signUp("Bob")
         try bob.accept(try ann.invite(as: "admin"))
         func key(_ scopes: [String]) throws -> Client {
-            let created = bob.client.post("/api/organizations/\(bob.organizationID)/api-keys", .object([("name", "key"), ("scopes", .strings(scopes))]))
+            let created = bob.client.post(
+                "/api/organizations/\(bob.organizationID)/api-keys",
+                .object([("name", "key"), ("scopes", .strings(scopes))])
+            )
             let client = Client()
             client.bearer = try #require(created.json["key"]?.stringValue)
             return client
@@ -214,9 +217,12 @@ struct OrganizationTests {
         #expect(try ann.organization()["name"]?.stringValue == name)
     }
 
-    @Test("a name of 100 characters but more than 100 code points is 400 invalid_name and changes nothing", arguments: [
-        String(repeating: "e\u{301}", count: 100), String(repeating: "👩‍👩‍👧", count: 100), String(repeating: "🇫🇷", count: 60),
-    ])
+    @Test(
+        "a name of 100 characters but more than 100 code points is 400 invalid_name and changes nothing",
+        arguments: [
+            String(repeating: "e\u{301}", count: 100), String(repeating: "👩‍👩‍👧", count: 100), String(repeating: "🇫🇷", count: 60),
+        ]
+    )
     func combiningName(name: String) throws {
         let ann = try Person.signUp("Ann", organization: "Kept Name")
         let response = ann.client.patch("/api/organizations/\(ann.organizationID)", .object([("name", .string(name))]))
@@ -231,7 +237,11 @@ struct OrganizationTests {
         let ann = try Person.signUp("Ann", organization: "Kept Name")
         for body in ["nope", "[\"Name\"]", "\"Name\"", "{\"name\":"] {
             let response = ann.client.send(
-                "PATCH", "/api/organizations/\(ann.organizationID)", body: Array(body.utf8), headers: ["Content-Type": "application/json"])
+                "PATCH",
+                "/api/organizations/\(ann.organizationID)",
+                body: Array(body.utf8),
+                headers: ["Content-Type": "application/json"]
+            )
             #expect(response.status == 400, "body \(body)")
             #expect(response.errorCode == "invalid_json")
         }

@@ -1,9 +1,10 @@
 import Foundation
 import HTTP
-@testable import Orgplane
 import Postgres
 import Secrets
 import Testing
+
+@testable import Orgplane
 
 #if canImport(Glibc)
 import Glibc
@@ -79,16 +80,19 @@ struct ReviewFindingsTests {
             """
             insert into orgplane.organization_invites (organization_id, role, token_hash, created_by, expires_at)
             values (\(owner.organizationID)::uuid, 'admin', encode(sha256(convert_to(\(token), 'UTF8')), 'hex'), \(member.id)::uuid, now() + interval '1 day')
-            """)
+            """
+        )
 
         let joiner = try Person.signUp("Jo")
         let response = joiner.client.post("/api/invites/\(token)/accept")
         #expect(response.status == 410)
         #expect(response.errorCode == "invite_revoked")
         #expect(try owner.role(of: joiner.id) == nil)
-        let row = try #require(try Superuser.query(
-            "select accepted_at is null as open from orgplane.organization_invites where token_hash = encode(sha256(convert_to(\(token), 'UTF8')), 'hex')"
-        ).first)
+        let row = try #require(
+            try Superuser.query(
+                "select accepted_at is null as open from orgplane.organization_invites where token_hash = encode(sha256(convert_to(\(token), 'UTF8')), 'hex')"
+            ).first
+        )
         #expect(row.bool("open") == true)
     }
 
@@ -114,9 +118,12 @@ struct ReviewFindingsTests {
         #expect(stranger.post("/api/auth/login", .object([("email", .string(victim.email)), ("password", "wrong password")])).status == 429)
 
         // ... but the victim can change the password and log in from theirs.
-        let change = victim.client.post("/api/auth/password", .object([
-            ("current_password", .string(victim.password)), ("new_password", .string(victim.password + "!")),
-        ]))
+        let change = victim.client.post(
+            "/api/auth/password",
+            .object([
+                ("current_password", .string(victim.password)), ("new_password", .string(victim.password + "!")),
+            ])
+        )
         #expect(change.status == 204)
         let login = victim.client.post("/api/auth/login", .object([("email", .string(victim.email)), ("password", .string(victim.password + "!"))]))
         #expect(login.status == 200)
@@ -145,20 +152,33 @@ struct ReviewFindingsTests {
         // Right current passwords take nothing from the bucket ...
         for round in 0..<12 {
             let next = "\(person.password) round \(round)"
-            #expect(person.client.post("/api/auth/password", .object([
-                ("current_password", .string(password)), ("new_password", .string(next)),
-            ])).status == 204)
+            #expect(
+                person.client.post(
+                    "/api/auth/password",
+                    .object([
+                        ("current_password", .string(password)), ("new_password", .string(next)),
+                    ])
+                ).status == 204
+            )
             password = next
         }
         // ... wrong ones do, up to the limit.
         for _ in 0..<10 {
-            #expect(person.client.post("/api/auth/password", .object([
-                ("current_password", "not the password"), ("new_password", "whatever it is 123"),
-            ])).status == 401)
+            #expect(
+                person.client.post(
+                    "/api/auth/password",
+                    .object([
+                        ("current_password", "not the password"), ("new_password", "whatever it is 123"),
+                    ])
+                ).status == 401
+            )
         }
-        let limited = person.client.post("/api/auth/password", .object([
-            ("current_password", .string(password)), ("new_password", "whatever it is 123"),
-        ]))
+        let limited = person.client.post(
+            "/api/auth/password",
+            .object([
+                ("current_password", .string(password)), ("new_password", "whatever it is 123"),
+            ])
+        )
         #expect(limited.status == 429)
         #expect(limited.header("Retry-After") != nil)
     }
@@ -178,16 +198,21 @@ struct ReviewFindingsTests {
     @Test("RT-02: RATE_LIMIT_LOGIN_PER_ACCOUNT_TOTAL is read, and may not be below the per-network limit")
     func ceilingSetting() {
         let base = ["DATABASE_URL": "postgresql://x@/y", "JWT_SECRET": String(repeating: "s", count: 40)]
-        guard case .success(let defaults) = Configuration.fromEnvironment(base) else { Issue.record("defaults refused"); return }
+        guard case .success(let defaults) = Configuration.fromEnvironment(base) else {
+            Issue.record("defaults refused")
+            return
+        }
         #expect(defaults.rateLimits.loginPerAccount == 10)
         #expect(defaults.rateLimits.loginPerAccountTotal == 100)
         guard case .success(let set) = Configuration.fromEnvironment(base.merging(["RATE_LIMIT_LOGIN_PER_ACCOUNT_TOTAL": "500"]) { $1 }) else {
-            Issue.record("a valid ceiling refused"); return
+            Issue.record("a valid ceiling refused")
+            return
         }
         #expect(set.rateLimits.loginPerAccountTotal == 500)
         for bad in ["0", "-1", "lots", "5"] {
             guard case .failure(let errors) = Configuration.fromEnvironment(base.merging(["RATE_LIMIT_LOGIN_PER_ACCOUNT_TOTAL": bad]) { $1 }) else {
-                Issue.record("\(bad) accepted"); continue
+                Issue.record("\(bad) accepted")
+                continue
             }
             #expect(errors.problems.contains { $0.contains("RATE_LIMIT_LOGIN_PER_ACCOUNT_TOTAL") })
         }
@@ -227,9 +252,12 @@ struct ReviewFindingsTests {
         #expect(response.errorCode == "invite_email_mismatch")
     }
 
-    @Test("RT-05: the email normalisation is NFC, lower case and idempotent", arguments: [
-        "Jose\u{301}@Example.com", "JOS\u{C9}@EXAMPLE.COM", "  caf\u{E9}@x.org ", "cafe\u{301}@x.org", "\u{212A}elvin@x.org", "ann@example.com",
-    ])
+    @Test(
+        "RT-05: the email normalisation is NFC, lower case and idempotent",
+        arguments: [
+            "Jose\u{301}@Example.com", "JOS\u{C9}@EXAMPLE.COM", "  caf\u{E9}@x.org ", "cafe\u{301}@x.org", "\u{212A}elvin@x.org", "ann@example.com",
+        ]
+    )
     func normalisation(raw: String) {
         let once = Validation.normalizedEmail(raw)
         #expect(once.bytesEqual(Validation.normalizedEmail(once)))
@@ -237,9 +265,12 @@ struct ReviewFindingsTests {
         #expect(once.bytesEqual(once.lowercased()))
     }
 
-    @Test("RT-06: a key limited to a resource does not reach its canonically equivalent twins", arguments: [
-        ("Kb", "%E2%84%AAb"), ("caf%C3%A9", "cafe%CC%81"), ("cafe%CC%81", "caf%C3%A9"), ("a;b", "a%CD%BEb"),
-    ])
+    @Test(
+        "RT-06: a key limited to a resource does not reach its canonically equivalent twins",
+        arguments: [
+            ("Kb", "%E2%84%AAb"), ("caf%C3%A9", "cafe%CC%81"), ("cafe%CC%81", "caf%C3%A9"), ("a;b", "a%CD%BEb"),
+        ]
+    )
     func resourceTwins(allowed: String, twin: String) throws {
         let ann = try Person.signUp("Ann")
         let resource = try #require(allowed.removingPercentEncoding)
@@ -292,7 +323,8 @@ struct ReviewFindingsTests {
         let response = creation.result()
         #expect(response.status == 404)
         let keys = try Superuser.query(
-            "select count(*)::int as n from orgplane.api_keys where organization_id = \(org)::uuid and created_by = \(member.id)::uuid")
+            "select count(*)::int as n from orgplane.api_keys where organization_id = \(org)::uuid and created_by = \(member.id)::uuid"
+        )
         #expect(keys.first?.int("n") == 0)
     }
 
@@ -302,7 +334,10 @@ struct ReviewFindingsTests {
         for round in 0..<6 {
             let owner = try Person.signUp("Olive")
             let member = try Person.joining(owner, as: "member", name: "Max")
-            let org = owner.organizationID, memberToken = member.accessToken, ownerToken = owner.accessToken, memberID = member.id
+            let org = owner.organizationID
+            let memberToken = member.accessToken
+            let ownerToken = owner.accessToken
+            let memberID = member.id
             // Six creators and one removal, all at once, each on a thread of its own.
             let answers = onThreads(7) { index -> (statuses: [Int], keys: [String]) in
                 let client = Client()
@@ -312,11 +347,13 @@ struct ReviewFindingsTests {
                     return ([client.delete("/api/organizations/\(org)/members/\(memberID)").status], [])
                 }
                 client.bearer = memberToken
-                var statuses: [Int] = [], keys: [String] = []
+                var statuses: [Int] = []
+                var keys: [String] = []
                 for attempt in 0..<6 {
                     let response = client.post(
                         "/api/organizations/\(org)/api-keys",
-                        .object([("name", .string("k\(index)-\(attempt)")), ("scopes", .strings(["dataplane:read"]))]))
+                        .object([("name", .string("k\(index)-\(attempt)")), ("scopes", .strings(["dataplane:read"]))])
+                    )
                     statuses.append(response.status)
                     if let key = response.json["key"]?.stringValue { keys.append(key) }
                     if response.status != 201 { break }
@@ -332,7 +369,8 @@ struct ReviewFindingsTests {
             let token = try #require(try owner.invite(as: "member")["token"]?.stringValue)
             try member.accept(.object([("token", .string(token))]))
             let survivors = try Superuser.query(
-                "select count(*)::int as n from orgplane.api_keys where organization_id = \(org)::uuid and created_by = \(memberID)::uuid and revoked_at is null")
+                "select count(*)::int as n from orgplane.api_keys where organization_id = \(org)::uuid and created_by = \(memberID)::uuid and revoked_at is null"
+            )
             #expect(survivors.first?.int("n") == 0, "round \(round)")
             for key in answers.flatMap(\.keys) {
                 keysMadeBeforeRemoval += 1
@@ -351,22 +389,29 @@ struct ReviewFindingsTests {
         let connection = try Postgres.Connection(conninfo: TestApp.databaseURL)
         let context = Context(
             request: Request(method: "POST", path: "/api/auth/login", query: "", headers: [:], body: [], clientIP: "192.0.2.1"),
-            services: TestApp.services, store: Store(connect: { connection }), connections: nil)
+            services: TestApp.services,
+            store: Store(connect: { connection }),
+            connections: nil
+        )
 
         // The login has verified the old password against the hash it read ...
         let found = try #require(try context.store.read { db in try context.store.userForLogin(db, email: person.email) })
         #expect(TestApp.services.hasher.verify(person.password, against: found.passwordHash))
         // ... when the password change commits.
-        let change = person.client.post("/api/auth/password", .object([
-            ("current_password", .string(person.password)), ("new_password", .string(person.password + " changed")),
-        ]))
+        let change = person.client.post(
+            "/api/auth/password",
+            .object([
+                ("current_password", .string(person.password)), ("new_password", .string(person.password + " changed")),
+            ])
+        )
         #expect(change.status == 204)
 
         #expect(throws: Accounts.invalidCredentials) {
             try Accounts.openSession(context, user: found.user, verifiedHash: found.passwordHash, rehash: nil, inviteToken: nil)
         }
         let sessions = try Superuser.query(
-            "select count(*)::int as n from orgplane.sessions where user_id = \(person.id)::uuid and revoked_at is null")
+            "select count(*)::int as n from orgplane.sessions where user_id = \(person.id)::uuid and revoked_at is null"
+        )
         #expect(sessions.first?.int("n") == 1)  // the changer's own
 
         // Without a change in between, the same step opens the session.
@@ -382,9 +427,17 @@ struct ReviewFindingsTests {
     private func context(bearer: String, connection: Postgres.Connection) -> Context {
         Context(
             request: Request(
-                method: "POST", path: "/api/auth/password", query: "", headers: ["Authorization": "Bearer \(bearer)"], body: [],
-                clientIP: "192.0.2.2"),
-            services: TestApp.services, store: Store(connect: { connection }), connections: nil)
+                method: "POST",
+                path: "/api/auth/password",
+                query: "",
+                headers: ["Authorization": "Bearer \(bearer)"],
+                body: [],
+                clientIP: "192.0.2.2"
+            ),
+            services: TestApp.services,
+            store: Store(connect: { connection }),
+            connections: nil
+        )
     }
 
     @Test("A thief's password change verified before the owner's own change commits changes nothing")
@@ -399,14 +452,21 @@ struct ReviewFindingsTests {
         // The thief's request has verified the old password against the hash it read ...
         let verified = try #require(try thief.store.read { db in try thief.store.passwordHash(db, userID: UserID(owner.id)!) })
         // ... when the owner's change commits (ending the thief's session too).
-        let change = owner.client.post("/api/auth/password", .object([
-            ("current_password", .string(owner.password)), ("new_password", .string(owner.password + " mine")),
-        ]))
+        let change = owner.client.post(
+            "/api/auth/password",
+            .object([
+                ("current_password", .string(owner.password)), ("new_password", .string(owner.password + " mine")),
+            ])
+        )
         #expect(change.status == 204)
 
         #expect(throws: APIError.unauthenticated) {
             try Accounts.commitPasswordChange(
-                thief, identity: thiefIdentity, verifiedHash: verified, newHash: TestApp.services.hasher.hash("the thief's choice"))
+                thief,
+                identity: thiefIdentity,
+                verifiedHash: verified,
+                newHash: TestApp.services.hasher.hash("the thief's choice")
+            )
         }
         // The owner's password stands and the owner's session lives.
         let again = Client().post("/api/auth/login", .object([("email", .string(owner.email)), ("password", .string(owner.password + " mine"))]))

@@ -18,7 +18,10 @@ struct SessionTests {
         #expect(other["ip"]?.stringValue == laptop.clientIP)
         #expect(other["user_agent"]?.stringValue == "Laptop Browser/1.0")
         for session in sessions {
-            guard case .object(let fields) = session else { Issue.record("not an object"); continue }
+            guard case .object(let fields) = session else {
+                Issue.record("not an object")
+                continue
+            }
             #expect(fields.map(\.0) == ["id", "created_at", "last_seen_at", "ip", "user_agent", "current"])
             #expect(session["created_at"]?.stringValue?.hasSuffix("Z") == true)
             #expect(session["last_seen_at"]?.stringValue?.hasSuffix("Z") == true)
@@ -43,9 +46,11 @@ struct SessionTests {
         #expect(Client().post("/api/auth/refresh", .object([("refresh_token", .string(laptopRefresh))])).status == 401)
         #expect(try ann.sessions().count == 1)
         #expect(ann.client.get("/api/me").status == 200)
-        let event = try #require(try Superuser.query(
-            "select actor_id::text, ip, organization_id from orgplane.audit_events where action = 'session.revoked' and target_id = \(id)::uuid"
-        ).first)
+        let event = try #require(
+            try Superuser.query(
+                "select actor_id::text, ip, organization_id from orgplane.audit_events where action = 'session.revoked' and target_id = \(id)::uuid"
+            ).first
+        )
         #expect(event["actor_id"] == ann.id && event["ip"] == ann.client.clientIP && event["organization_id"] == nil)
         // Ending it again: it is no longer live.
         #expect(ann.client.delete("/api/me/sessions/\(id)").status == 404)
@@ -62,7 +67,9 @@ struct SessionTests {
         #expect(ann.client.get("/api/me").status == 200)
         #expect(eve.client.delete("/api/me/sessions/\(UUID().uuidString)").status == 404)
         #expect(eve.client.delete("/api/me/sessions/not-a-uuid").status == 404)
-        #expect(try Superuser.query("select 1 from orgplane.audit_events where target_id = \(annSession)::uuid and action = 'session.revoked'").isEmpty)
+        #expect(
+            try Superuser.query("select 1 from orgplane.audit_events where target_id = \(annSession)::uuid and action = 'session.revoked'").isEmpty
+        )
     }
 
     @Test("ending all other sessions keeps only the current one")
@@ -77,7 +84,8 @@ struct SessionTests {
         let left = try ann.sessions()
         #expect(left.count == 1 && left.first?["current"] == .bool(true))
         let ended = try Superuser.query(
-            "select count(*)::int as n from orgplane.audit_events where action = 'session.revoked' and actor_id = \(ann.id)::uuid")
+            "select count(*)::int as n from orgplane.audit_events where action = 'session.revoked' and actor_id = \(ann.id)::uuid"
+        )
         #expect(ended.first?.int("n") == 2)
         // Nothing left to end: still 204.
         #expect(ann.client.delete("/api/me/sessions").status == 204)
@@ -141,8 +149,11 @@ struct SessionTests {
         let id = try #require(try ann.sessions().first?["id"]?.stringValue)
         try Superuser.query("update orgplane.sessions set last_seen_at = now() - interval '5 minutes' where id = \(id)::uuid")
         #expect(ann.client.get("/api/me").status == 200)
-        let seen = try #require(try Superuser.query(
-            "select last_seen_at > now() - interval '1 minute' as fresh from orgplane.sessions where id = \(id)::uuid").first)
+        let seen = try #require(
+            try Superuser.query(
+                "select last_seen_at > now() - interval '1 minute' as fresh from orgplane.sessions where id = \(id)::uuid"
+            ).first
+        )
         #expect(seen.bool("fresh") == true)
 
         try Superuser.query("update orgplane.sessions set last_seen_at = now() - interval '30 seconds' where id = \(id)::uuid")

@@ -1,6 +1,7 @@
 import Foundation
-@testable import Orgplane
 import Testing
+
+@testable import Orgplane
 
 @Suite("Configuration")
 struct ConfigurationTests {
@@ -15,16 +16,19 @@ struct ConfigurationTests {
         #expect(!config.secureCookies)
     }
 
-    @Test("every problem is listed in plain words", arguments: [
-        (["JWT_SECRET": ""], "JWT_SECRET is not set"),
-        (["JWT_SECRET": "short"], "JWT_SECRET is too short"),
-        (["ORG_CREATION_POLICY": "sometimes"], "ORG_CREATION_POLICY must be"),
-        (["DATABASE_URL": "mysql://x"], "DATABASE_URL must start with postgresql://"),
-        (["DATABASE_URL": ""], "DATABASE_URL is not set"),
-        (["WORKER_THREADS": "0"], "WORKER_THREADS must be a whole number"),
-        (["PUBLIC_URL": "not a url"], "PUBLIC_URL must be"),
-        (["PASSWORD_MEMLIMIT_KIB": "1024"], "PASSWORD_MEMLIMIT_KIB must be"),
-    ])
+    @Test(
+        "every problem is listed in plain words",
+        arguments: [
+            (["JWT_SECRET": ""], "JWT_SECRET is not set"),
+            (["JWT_SECRET": "short"], "JWT_SECRET is too short"),
+            (["ORG_CREATION_POLICY": "sometimes"], "ORG_CREATION_POLICY must be"),
+            (["DATABASE_URL": "mysql://x"], "DATABASE_URL must start with postgresql://"),
+            (["DATABASE_URL": ""], "DATABASE_URL is not set"),
+            (["WORKER_THREADS": "0"], "WORKER_THREADS must be a whole number"),
+            (["PUBLIC_URL": "not a url"], "PUBLIC_URL must be"),
+            (["PASSWORD_MEMLIMIT_KIB": "1024"], "PASSWORD_MEMLIMIT_KIB must be"),
+        ]
+    )
     func problems(overrides: [String: String], message: String) {
         let env = good.merging(overrides) { $1 }
         guard case .failure(let errors) = Configuration.fromEnvironment(env) else {

@@ -52,12 +52,19 @@ import Testing
             for match in source.matches(of: compared) where match.output[1].substring == nil {  // not `typeof x.code === 'string'`
                 codes.insert(String(match.output[2].substring!))
             }
-            var inTable = false, inSet = false
+            var inTable = false
+            var inSet = false
             for line in source.split(separator: "\n") {
-                if line.hasPrefix("const MESSAGES = {") || line.hasPrefix("const PROBLEMS = {") { inTable = true; continue }
+                if line.hasPrefix("const MESSAGES = {") || line.hasPrefix("const PROBLEMS = {") {
+                    inTable = true
+                    continue
+                }
                 if line.hasPrefix("const SERVER_WORDING = new Set([") || line.hasPrefix("const SESSION_CODES = new Set([") { inSet = true }
                 if inTable {
-                    if line.hasPrefix("};") { inTable = false; continue }
+                    if line.hasPrefix("};") {
+                        inTable = false
+                        continue
+                    }
                     if let match = line.firstMatch(of: key) { codes.insert(String(match.output[1].substring!)) }
                 }
                 if inSet {
@@ -103,7 +110,10 @@ import Testing
         #expect(response.bodyText == #"{"error":{"code":"last_owner","message":"An organization needs at least one owner."}}"#)
         let refused = APIError(.invalidPath, "The path is not valid.").asForbidden
         #expect(refused.status == .forbidden && refused.code == .invalidPath)
-        #expect(APIError.payloadTooLarge.response.bodyText == #"{"error":{"code":"payload_too_large","message":"The request body is larger than the limit."}}"#)
+        #expect(
+            APIError.payloadTooLarge.response.bodyText
+                == #"{"error":{"code":"payload_too_large","message":"The request body is larger than the limit."}}"#
+        )
     }
 
     @Test func theStoresRefusalsBecomeTheirCataloguedAnswers() {

@@ -1,5 +1,6 @@
-@testable import Orgplane
 import Testing
+
+@testable import Orgplane
 
 @Suite("Migrations")
 struct MigrationTests {

@@ -1,8 +1,9 @@
 import Foundation
 import HTTP
+import Testing
+
 @testable import Orgplane
 @testable import Postgres
-import Testing
 
 /// The roles table of API.md ("## Roles"), written out once more by hand, one line per
 /// action and role argument. `Policy.allows` must agree with every cell.
@@ -10,40 +11,40 @@ import Testing
 ///     action                               owner  admin  member viewer
 enum RolesTable {
     static let lines: [Line] = [
-        Line(.readOrganization,                  "yes", "yes", "yes", "yes"),
-        Line(.renameOrganization,                "yes", "no",  "no",  "no"),
-        Line(.manageInvites,                     "yes", "yes", "no",  "no"),
-        Line(.invite(as: .owner),                "yes", "no",  "no",  "no"),
-        Line(.invite(as: .admin),                "yes", "yes", "no",  "no"),
-        Line(.invite(as: .member),               "yes", "yes", "no",  "no"),
-        Line(.invite(as: .viewer),               "yes", "yes", "no",  "no"),
-        Line(.changeRole(from: .owner, to: .owner),   "yes", "no",  "no",  "no"),
-        Line(.changeRole(from: .owner, to: .admin),   "yes", "no",  "no",  "no"),
-        Line(.changeRole(from: .owner, to: .member),  "yes", "no",  "no",  "no"),
-        Line(.changeRole(from: .owner, to: .viewer),  "yes", "no",  "no",  "no"),
-        Line(.changeRole(from: .admin, to: .owner),   "yes", "no",  "no",  "no"),
-        Line(.changeRole(from: .admin, to: .admin),   "yes", "yes", "no",  "no"),
-        Line(.changeRole(from: .admin, to: .member),  "yes", "yes", "no",  "no"),
-        Line(.changeRole(from: .admin, to: .viewer),  "yes", "yes", "no",  "no"),
-        Line(.changeRole(from: .member, to: .owner),  "yes", "no",  "no",  "no"),
-        Line(.changeRole(from: .member, to: .admin),  "yes", "yes", "no",  "no"),
-        Line(.changeRole(from: .member, to: .member), "yes", "yes", "no",  "no"),
-        Line(.changeRole(from: .member, to: .viewer), "yes", "yes", "no",  "no"),
-        Line(.changeRole(from: .viewer, to: .owner),  "yes", "no",  "no",  "no"),
-        Line(.changeRole(from: .viewer, to: .admin),  "yes", "yes", "no",  "no"),
-        Line(.changeRole(from: .viewer, to: .member), "yes", "yes", "no",  "no"),
-        Line(.changeRole(from: .viewer, to: .viewer), "yes", "yes", "no",  "no"),
-        Line(.removeMember(.owner),              "yes", "no",  "no",  "no"),
-        Line(.removeMember(.admin),              "yes", "yes", "no",  "no"),
-        Line(.removeMember(.member),             "yes", "yes", "no",  "no"),
-        Line(.removeMember(.viewer),             "yes", "yes", "no",  "no"),
+        Line(.readOrganization, "yes", "yes", "yes", "yes"),
+        Line(.renameOrganization, "yes", "no", "no", "no"),
+        Line(.manageInvites, "yes", "yes", "no", "no"),
+        Line(.invite(as: .owner), "yes", "no", "no", "no"),
+        Line(.invite(as: .admin), "yes", "yes", "no", "no"),
+        Line(.invite(as: .member), "yes", "yes", "no", "no"),
+        Line(.invite(as: .viewer), "yes", "yes", "no", "no"),
+        Line(.changeRole(from: .owner, to: .owner), "yes", "no", "no", "no"),
+        Line(.changeRole(from: .owner, to: .admin), "yes", "no", "no", "no"),
+        Line(.changeRole(from: .owner, to: .member), "yes", "no", "no", "no"),
+        Line(.changeRole(from: .owner, to: .viewer), "yes", "no", "no", "no"),
+        Line(.changeRole(from: .admin, to: .owner), "yes", "no", "no", "no"),
+        Line(.changeRole(from: .admin, to: .admin), "yes", "yes", "no", "no"),
+        Line(.changeRole(from: .admin, to: .member), "yes", "yes", "no", "no"),
+        Line(.changeRole(from: .admin, to: .viewer), "yes", "yes", "no", "no"),
+        Line(.changeRole(from: .member, to: .owner), "yes", "no", "no", "no"),
+        Line(.changeRole(from: .member, to: .admin), "yes", "yes", "no", "no"),
+        Line(.changeRole(from: .member, to: .member), "yes", "yes", "no", "no"),
+        Line(.changeRole(from: .member, to: .viewer), "yes", "yes", "no", "no"),
+        Line(.changeRole(from: .viewer, to: .owner), "yes", "no", "no", "no"),
+        Line(.changeRole(from: .viewer, to: .admin), "yes", "yes", "no", "no"),
+        Line(.changeRole(from: .viewer, to: .member), "yes", "yes", "no", "no"),
+        Line(.changeRole(from: .viewer, to: .viewer), "yes", "yes", "no", "no"),
+        Line(.removeMember(.owner), "yes", "no", "no", "no"),
+        Line(.removeMember(.admin), "yes", "yes", "no", "no"),
+        Line(.removeMember(.member), "yes", "yes", "no", "no"),
+        Line(.removeMember(.viewer), "yes", "yes", "no", "no"),
         // "Not the last owner" is the database's rule (a trigger), not the role table's.
-        Line(.leave,                             "yes", "yes", "yes", "yes"),
-        Line(.createAPIKey,                      "yes", "yes", "yes", "yes"),
-        Line(.manageEveryonesAPIKeys,            "yes", "yes", "no",  "no"),
-        Line(.readAuditLog,                      "yes", "yes", "no",  "no"),
-        Line(.dataplaneRead,                     "yes", "yes", "yes", "yes"),
-        Line(.dataplaneWrite,                    "yes", "yes", "yes", "no"),
+        Line(.leave, "yes", "yes", "yes", "yes"),
+        Line(.createAPIKey, "yes", "yes", "yes", "yes"),
+        Line(.manageEveryonesAPIKeys, "yes", "yes", "no", "no"),
+        Line(.readAuditLog, "yes", "yes", "no", "no"),
+        Line(.dataplaneRead, "yes", "yes", "yes", "yes"),
+        Line(.dataplaneWrite, "yes", "yes", "yes", "no"),
     ]
 
     /// One line of the table: the action and, per role, whether it is allowed.
@@ -70,7 +71,7 @@ enum RolesTable {
         return families.flatMap { family -> [Action] in
             switch family {
             case .readOrganization, .renameOrganization, .manageInvites, .leave, .createAPIKey, .manageEveryonesAPIKeys,
-                 .readAuditLog, .dataplaneRead, .dataplaneWrite:
+                .readAuditLog, .dataplaneRead, .dataplaneWrite:
                 [family]
             case .invite: roles.map { .invite(as: $0) }
             case .changeRole: roles.flatMap { from in roles.map { to in .changeRole(from: from, to: to) } }
@@ -168,22 +169,26 @@ struct PolicyTests {
 
 @Suite("Policy: which scopes a role may grant to a key")
 struct ScopePolicyTests {
-    static let catalogue = try! OperationCatalogue.parse(Array(#"""
-        {"operations": [
-          {"name": "recall", "method": "POST", "path": "/v1/default/banks/{resource}/memories/recall", "class": "read"},
-          {"name": "retain", "method": "POST", "path": "/v1/default/banks/{resource}/memories", "class": "write"}
-        ]}
-        """#.utf8))
+    static let catalogue = try! OperationCatalogue.parse(
+        Array(
+            #"""
+            {"operations": [
+              {"name": "recall", "method": "POST", "path": "/v1/default/banks/{resource}/memories/recall", "class": "read"},
+              {"name": "retain", "method": "POST", "path": "/v1/default/banks/{resource}/memories", "class": "write"}
+            ]}
+            """#.utf8
+        )
+    )
 
     //                                  owner  admin  member viewer
     static let table: [(String, [Bool])] = [
-        ("dataplane:read",  [true,  true,  true,  true]),
-        ("sql:read",        [true,  true,  true,  true]),
-        ("org:read",        [true,  true,  true,  true]),
-        ("dataplane:write", [true,  true,  true,  false]),
-        ("op:recall",       [true,  true,  true,  true]),
-        ("op:retain",       [true,  true,  true,  false]),
-        ("op:no-such-op",   [false, false, false, false]),
+        ("dataplane:read", [true, true, true, true]),
+        ("sql:read", [true, true, true, true]),
+        ("org:read", [true, true, true, true]),
+        ("dataplane:write", [true, true, true, false]),
+        ("op:recall", [true, true, true, true]),
+        ("op:retain", [true, true, true, false]),
+        ("op:no-such-op", [false, false, false, false]),
     ]
 
     @Test("a key's scopes never exceed its creator's role", arguments: table)
@@ -203,11 +208,13 @@ struct AuthorizePolicyTests {
     static func identity(apiKey scopes: Set<Scope>? = nil, boundTo organizationID: OrganizationID = organizationID) -> Identity {
         let row = Row(
             columns: ["id", "email", "name", "created_at"],
-            values: ["5b0e1f3c-0d7e-4f55-9c1a-2a6f7e8d9c01", "ann@example.com", "Ann", "2025-01-01T00:00:00Z"])
+            values: ["5b0e1f3c-0d7e-4f55-9c1a-2a6f7e8d9c01", "ann@example.com", "Ann", "2025-01-01T00:00:00Z"]
+        )
         let user = try! User(row: row)
-        let method: Identity.Method = scopes.map {
-            .apiKey(APIKeyGrant(id: APIKeyID(UUID()), organizationID: organizationID, scopes: $0, resources: []))
-        } ?? .session(id: SessionID(UUID()))
+        let method: Identity.Method =
+            scopes.map {
+                .apiKey(APIKeyGrant(id: APIKeyID(UUID()), organizationID: organizationID, scopes: $0, resources: []))
+            } ?? .session(id: SessionID(UUID()))
         return Identity(user: user, method: method, credential: "", viaCookie: false, selected: nil, organizations: nil)
     }
 

@@ -1,24 +1,32 @@
 import HTTP
-@testable import Orgplane
 import Testing
+
+@testable import Orgplane
 
 @Suite("Request bodies")
 struct RequestBodyTests {
     /// The error code a body refuses with, or nil when it is accepted.
     func refusal(_ build: () throws -> Void) -> String? {
-        do { try build(); return nil } catch let error as APIError { return error.code.name } catch { return "\(error)" }
+        do {
+            try build()
+            return nil
+        } catch let error as APIError { return error.code.name } catch { return "\(error)" }
     }
 
     @Test("signup: an absent or null name is empty, an absent or null organization name is none")
     func signupOptionals() throws {
         let bare = try SignupBody(.object([("email", " Ann@Example.com"), ("password", "correct horse")]))
         #expect(bare.email == "ann@example.com" && bare.name == "" && bare.organizationName == nil && bare.inviteToken == nil)
-        let nulls = try SignupBody(.object([
-            ("email", "ann@example.com"), ("password", "correct horse"), ("name", .null), ("organization_name", .null),
-        ]))
+        let nulls = try SignupBody(
+            .object([
+                ("email", "ann@example.com"), ("password", "correct horse"), ("name", .null), ("organization_name", .null),
+            ])
+        )
         #expect(nulls.name == "" && nulls.organizationName == nil)
-        #expect(refusal { _ = try SignupBody(.object([("email", "ann@example.com"), ("password", "correct horse"), ("organization_name", "")])) }
-            == "invalid_name")
+        #expect(
+            refusal { _ = try SignupBody(.object([("email", "ann@example.com"), ("password", "correct horse"), ("organization_name", "")])) }
+                == "invalid_name"
+        )
         #expect(refusal { _ = try SignupBody(.object([("email", "ann@example.com"), ("password", "short")])) } == "weak_password")
     }
 

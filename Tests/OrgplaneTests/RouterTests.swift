@@ -1,6 +1,7 @@
 import HTTP
-@testable import Orgplane
 import Testing
+
+@testable import Orgplane
 
 @Suite("Routing")
 struct RouterTests {

@@ -9,8 +9,11 @@ import Testing
 @Suite struct RowDecodingTests {
     static let row = Row(
         columns: ["id", "role", "n", "big", "flag", "scopes", "at", "missing"],
-        values: ["5B0E1F3C-0D7E-4F55-9C1A-2A6F7E8D9C01", "admin", "42", "9007199254740993", "t", #"{a,"b c","d\"e"}"#,
-                 "2026-11-22 16:14:34.5+00", nil])
+        values: [
+            "5B0E1F3C-0D7E-4F55-9C1A-2A6F7E8D9C01", "admin", "42", "9007199254740993", "t", #"{a,"b c","d\"e"}"#,
+            "2026-11-22 16:14:34.5+00", nil,
+        ]
+    )
 
     @Test func eachTypeDecodesFromPostgreSQLText() throws {
         let row = Self.row

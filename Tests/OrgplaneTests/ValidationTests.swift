@@ -1,17 +1,26 @@
 import Foundation
 import HTTP
-@testable import Orgplane
 import Testing
+
+@testable import Orgplane
 
 @Suite("Input validation")
 struct ValidationTests {
-    @Test("emails are trimmed and lower-cased", arguments: [("  Ann@Example.COM ", "ann@example.com"), ("a.b+c@sub.example.org", "a.b+c@sub.example.org")])
+    @Test(
+        "emails are trimmed and lower-cased",
+        arguments: [("  Ann@Example.COM ", "ann@example.com"), ("a.b+c@sub.example.org", "a.b+c@sub.example.org")]
+    )
     func goodEmails(input: String, expected: String) throws {
         #expect(try Validation.email(.string(input)) == expected)
     }
 
-    @Test("bad emails are refused", arguments: ["", "plain", "@example.com", "a@", "a@b", "a@.com", "a@b..com", "a b@example.com", "a@b@c.com",
-                                                  String(repeating: "a", count: 250) + "@example.com", "a\u{0}@example.com"])
+    @Test(
+        "bad emails are refused",
+        arguments: [
+            "", "plain", "@example.com", "a@", "a@b", "a@.com", "a@b..com", "a b@example.com", "a@b@c.com",
+            String(repeating: "a", count: 250) + "@example.com", "a\u{0}@example.com",
+        ]
+    )
     func badEmails(input: String) {
         #expect(throws: APIError.self) { try Validation.email(.string(input)) }
     }

@@ -1,5 +1,6 @@
-@testable import Postgres
 import Testing
+
+@testable import Postgres
 
 @Suite("Parameterized queries")
 struct QueryTests {
@@ -29,9 +30,12 @@ struct QueryTests {
         #expect(query.parameters == [nil])
     }
 
-    @Test("text arrays quote every element and parse back", arguments: [
-        [], ["dataplane:read"], ["a,b", "c\"d", "e\\f", "{g}", "", " h "], ["NULL"],
-    ])
+    @Test(
+        "text arrays quote every element and parse back",
+        arguments: [
+            [], ["dataplane:read"], ["a,b", "c\"d", "e\\f", "{g}", "", " h "], ["NULL"],
+        ]
+    )
     func textArrays(elements: [String]) {
         #expect(TextArray.parse(TextArray(elements).postgresText) == elements)
     }

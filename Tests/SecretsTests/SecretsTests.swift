@@ -45,16 +45,22 @@ struct SecretsTests {
         #expect(tokens.allSatisfy { $0.count == 43 && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" } })
     }
 
-    @Test("hex is lower-case, two digits per byte", arguments: [
-        ([], ""), ([0x00], "00"), ([0x0f, 0xf0, 0xff], "0ff0ff"), ([0xde, 0xad, 0xbe, 0xef, 0x01], "deadbeef01"),
-    ] as [([UInt8], String)])
+    @Test(
+        "hex is lower-case, two digits per byte",
+        arguments: [
+            ([], ""), ([0x00], "00"), ([0x0f, 0xf0, 0xff], "0ff0ff"), ([0xde, 0xad, 0xbe, 0xef, 0x01], "deadbeef01"),
+        ] as [([UInt8], String)]
+    )
     func hex(bytes: [UInt8], text: String) {
         #expect(Secrets.hex(bytes) == text)
     }
 
-    @Test("base64url follows RFC 4648 without padding, with - and _ for the two last digits", arguments: [
-        ("", ""), ("f", "Zg"), ("fo", "Zm8"), ("foo", "Zm9v"), ("foob", "Zm9vYg"), ("fooba", "Zm9vYmE"), ("foobar", "Zm9vYmFy"),
-    ])
+    @Test(
+        "base64url follows RFC 4648 without padding, with - and _ for the two last digits",
+        arguments: [
+            ("", ""), ("f", "Zg"), ("fo", "Zm8"), ("foo", "Zm9v"), ("foob", "Zm9vYg"), ("fooba", "Zm9vYmE"), ("foobar", "Zm9vYmFy"),
+        ]
+    )
     func base64URL(text: String, encoded: String) {
         #expect(Secrets.base64URL(Array(text.utf8)) == encoded)
     }
@@ -73,9 +79,12 @@ struct SecretsTests {
         }
     }
 
-    @Test("base64url decoding refuses padding, the standard alphabet's + and /, stray text and unused bits", arguments: [
-        "Zg==", "Zm9vYg=", "+/+/", "Zm9v YmFy", "Zm9v\n", "Z", "Zh", "Zm9", "é",
-    ])
+    @Test(
+        "base64url decoding refuses padding, the standard alphabet's + and /, stray text and unused bits",
+        arguments: [
+            "Zg==", "Zm9vYg=", "+/+/", "Zm9v YmFy", "Zm9v\n", "Z", "Zh", "Zm9", "é",
+        ]
+    )
     func base64URLRefusals(text: String) {
         #expect(Secrets.base64URLDecoded(text) == nil)
     }

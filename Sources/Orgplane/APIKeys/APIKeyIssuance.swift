@@ -7,7 +7,12 @@ enum APIKeyIssuance {
 
     /// A new key in `organization` for `identity`'s user; returns it with its secret (shown once).
     static func create(
-        _ context: Context, by identity: Identity, in organization: OrganizationSummary, name: String, scopes: [Scope], resources: [String],
+        _ context: Context,
+        by identity: Identity,
+        in organization: OrganizationSummary,
+        name: String,
+        scopes: [Scope],
+        resources: [String],
         expiresInDays days: Int?
     ) throws -> (key: APIKey, secret: String) {
         let store = context.store
@@ -22,8 +27,16 @@ enum APIKeyIssuance {
                 throw APIError(.limitReached, "You have \(maxLiveKeysPerMember) live API keys here; revoke one first.")
             }
             let key = try store.createAPIKey(
-                db, organizationID: organization.id, createdBy: identity.user.id, name: name, publicID: generated.publicID,
-                secretHash: Secrets.sha256Hex(generated.secret), scopes: scopes.map(\.text), resources: resources, expiresInDays: days)
+                db,
+                organizationID: organization.id,
+                createdBy: identity.user.id,
+                name: name,
+                publicID: generated.publicID,
+                secretHash: Secrets.sha256Hex(generated.secret),
+                scopes: scopes.map(\.text),
+                resources: resources,
+                expiresInDays: days
+            )
             try context.audit(db, .apiKeyCreated, organizationID: organization.id, target: .apiKey(key.id))
             return key
         }

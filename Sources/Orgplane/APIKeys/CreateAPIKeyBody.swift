@@ -31,7 +31,7 @@ struct CreateAPIKeyBody {
             }
             for item in list {
                 guard let text = item.stringValue, !text.isEmpty, text.count <= 200, !text.contains("/"),
-                      text.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7f })
+                    text.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7f })
                 else { throw APIError(.invalidResources, "Each resource id must be 1 to 200 visible characters without /.") }
                 if !resources.containsBytes(text) { resources.append(text) }
             }

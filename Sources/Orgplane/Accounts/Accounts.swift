@@ -17,7 +17,12 @@ enum Accounts {
     /// A new user with a first organization (their own, or the invite's) and a first session,
     /// in one transaction; returns the user, the organization, the session and its refresh token.
     static func signUp(
-        _ context: Context, email: String, name: String, passwordHash hash: String, inviteToken: String?, organizationName: String?
+        _ context: Context,
+        email: String,
+        name: String,
+        passwordHash hash: String,
+        inviteToken: String?,
+        organizationName: String?
     ) throws -> (User, OrganizationSummary, SessionID, String) {
         let store = context.store
         return try store.write { db -> (User, OrganizationSummary, SessionID, String) in
@@ -32,7 +37,13 @@ enum Accounts {
                 let fallback = name.isEmpty ? String(email.split(separator: "@")[0]) : name
                 let orgName = organizationName ?? String(String.UnicodeScalarView(fallback.unicodeScalars.prefix(93))) + "'s team"
                 organization = try store.createOrganization(db, name: orgName, ownerID: user.id)
-                try context.audit(db, .organizationCreated, actor: .user(user.id), organizationID: organization.id, target: .organization(organization.id))
+                try context.audit(
+                    db,
+                    .organizationCreated,
+                    actor: .user(user.id),
+                    organizationID: organization.id,
+                    target: .organization(organization.id)
+                )
             }
             let session = try store.createSession(db, userID: user.id, lifetimeSeconds: context.configuration.refreshTokenTTL)
             try SessionStart.record(db, context, userID: user.id, sessionID: session.sessionID)
@@ -53,13 +64,19 @@ enum Accounts {
     /// password change committed meanwhile, and a session of the old password must not outlive
     /// it (RT-08). A change that starts after the lock waits, and then revokes this session.
     /// `rehash` (the same password, stronger parameters) is written only under that lock.
-    static func openSession(_ context: Context, user: User, verifiedHash: String, rehash: String?, inviteToken: String?) throws
+    static func openSession(
+        _ context: Context,
+        user: User,
+        verifiedHash: String,
+        rehash: String?,
+        inviteToken: String?
+    ) throws
         -> (sessionID: SessionID, refreshToken: String, organization: OrganizationSummary?)
     {
         let store = context.store
         return try store.write { db in
             guard let current = try store.passwordHash(db, userID: user.id, lock: true),
-                  Secrets.constantTimeEquals(current, verifiedHash)
+                Secrets.constantTimeEquals(current, verifiedHash)
             else { throw invalidCredentials }
             if let rehash { try store.updatePasswordHash(db, userID: user.id, hash: rehash) }
             var organization: OrganizationSummary?

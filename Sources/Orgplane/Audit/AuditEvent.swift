@@ -24,7 +24,10 @@ public enum AuditAction: String, Sendable, CaseIterable {
 
 /// Who did it: a user (session) or an API key.
 public struct AuditActor: Sendable, Equatable {
-    public enum Kind: String, Sendable { case user, apiKey = "api_key" }
+    public enum Kind: String, Sendable {
+        case user
+        case apiKey = "api_key"
+    }
     public let kind: Kind
     public let id: UUID
 
@@ -43,7 +46,10 @@ public struct AuditActor: Sendable, Equatable {
 
 /// What it was done to.
 public struct AuditTarget: Sendable, Equatable {
-    public enum Kind: String, Sendable { case user, session, organization, invite, apiKey = "api_key" }
+    public enum Kind: String, Sendable {
+        case user, session, organization, invite
+        case apiKey = "api_key"
+    }
     public let kind: Kind
     public let id: UUID
 
@@ -121,14 +127,14 @@ struct AuditCursor: Sendable, Equatable {
     /// Parses a cursor a client sent back; nil for anything this service did not write.
     init?(text: String) {
         guard text.utf8.count <= 128,
-              let bytes = Secrets.base64URLDecoded(text),
-              let plain = String(bytes: bytes, encoding: .utf8)
+            let bytes = Secrets.base64URLDecoded(text),
+            let plain = String(bytes: bytes, encoding: .utf8)
         else { return nil }
         let parts = plain.split(separator: ".", omittingEmptySubsequences: false)
         // Up to year 9999, so the timestamp built from it is always valid.
         guard parts.count == 2, parts[0].utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), !parts[0].isEmpty, parts[0].count <= 18,
-              let micros = Int64(parts[0]), micros < 253_402_300_800_000_000,
-              let uuid = UUID(uuidString: String(parts[1]))
+            let micros = Int64(parts[0]), micros < 253_402_300_800_000_000,
+            let uuid = UUID(uuidString: String(parts[1]))
         else { return nil }
         self.init(microseconds: micros, id: uuid.uuidString.lowercased())
         guard self.text.bytesEqual(text) else { return nil }  // only the one spelling this service writes
@@ -142,12 +148,24 @@ extension Context {
     /// Records `action` by the authenticated caller (or `actor`, e.g. a user just signed up)
     /// in the caller's transaction `db`.
     func audit(
-        _ db: Connection, _ action: AuditAction, actor: AuditActor? = nil, organizationID: OrganizationID? = nil,
-        target: AuditTarget? = nil, outcome: AuditRecord.Outcome = .success
+        _ db: Connection,
+        _ action: AuditAction,
+        actor: AuditActor? = nil,
+        organizationID: OrganizationID? = nil,
+        target: AuditTarget? = nil,
+        outcome: AuditRecord.Outcome = .success
     ) throws {
         let actor = actor ?? knownIdentity.map(AuditActor.init)
-        try store.recordAudit(db, AuditRecord(
-            action: action, actor: actor, organizationID: organizationID, target: target,
-            origin: AuditOrigin(request), outcome: outcome))
+        try store.recordAudit(
+            db,
+            AuditRecord(
+                action: action,
+                actor: actor,
+                organizationID: organizationID,
+                target: target,
+                origin: AuditOrigin(request),
+                outcome: outcome
+            )
+        )
     }
 }

@@ -24,7 +24,7 @@ struct AuditQuery {
             switch name {
             case "limit":
                 guard value.utf8.count <= 3, value.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let number = Int(value),
-                      (1...AuditQuery.maxLimit).contains(number)
+                    (1...AuditQuery.maxLimit).contains(number)
                 else { throw APIError(.invalidLimit, "limit must be a whole number from 1 to \(AuditQuery.maxLimit).") }
                 limit = number
             case "cursor":

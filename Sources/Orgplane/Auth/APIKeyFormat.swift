@@ -9,7 +9,7 @@ enum APIKeyFormat {
     static func parse(_ token: String) -> (publicID: String, secret: String)? {
         let parts = token.dropFirst(prefix.count).split(separator: "_", maxSplits: 1)
         guard token.hasPrefix(prefix), token.utf8.count < 256, parts.count == 2, parts[0].count == 8, parts[1].count >= 22,
-              parts[0].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })
+            parts[0].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })
         else { return nil }
         return (String(parts[0]), String(parts[1]))
     }

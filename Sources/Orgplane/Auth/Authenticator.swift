@@ -53,21 +53,31 @@ enum Authenticator {
         let store = context.store
         let found = try store.read { db in
             try store.sessionIdentity(
-                db, sessionID: sessionID, userID: userID, organizationID: selection.id, includeOrganizations: options.loading == .allOrganizations)
+                db,
+                sessionID: sessionID,
+                userID: userID,
+                organizationID: selection.id,
+                includeOrganizations: options.loading == .allOrganizations
+            )
         }
         guard let found else { throw APIError.unauthenticated }
         if selection.fromHeader && found.selected == nil { throw notAMember }
         if found.seenStale { try store.read { db in try store.touchSession(db, id: sessionID) } }
         return Identity(
-            user: found.user, method: .session(id: sessionID), credential: token, viaCookie: viaCookie,
-            selected: found.selected, organizations: found.organizations)
+            user: found.user,
+            method: .session(id: sessionID),
+            credential: token,
+            viaCookie: viaCookie,
+            selected: found.selected,
+            organizations: found.organizations
+        )
     }
 
     private static func apiKey(_ token: String, _ context: Context, _ options: AuthenticationOptions) throws -> Identity {
         guard let parsed = APIKeyFormat.parse(token) else { throw APIError.unauthenticated }
         let store = context.store
         guard let found = try store.read({ db in try store.apiKeyIdentity(db, publicID: parsed.publicID) }),
-              Secrets.constantTimeEquals(found.secretHash, Secrets.sha256Hex(parsed.secret))
+            Secrets.constantTimeEquals(found.secretHash, Secrets.sha256Hex(parsed.secret))
         else { throw APIError.unauthenticated }
         // The creator left the organization: the key is dead (it is also revoked in the database).
         guard let organization = found.organization else { throw APIError.unauthenticated }
@@ -76,8 +86,13 @@ enum Authenticator {
         if selection.fromHeader, selection.id != found.grant.organizationID { throw notAMember }
         if found.usageStale { try store.read { db in try store.touchAPIKey(db, id: found.grant.id) } }
         return Identity(
-            user: found.user, method: .apiKey(found.grant), credential: token, viaCookie: false,
-            selected: organization, organizations: options.loading == .allOrganizations ? [organization] : nil)
+            user: found.user,
+            method: .apiKey(found.grant),
+            credential: token,
+            viaCookie: false,
+            selected: organization,
+            organizations: options.loading == .allOrganizations ? [organization] : nil
+        )
     }
 
     static let notAMember = APIError(.organizationForbidden, "You are not a member of the selected organization.")

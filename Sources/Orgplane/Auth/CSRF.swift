@@ -6,8 +6,8 @@ import Secrets
 enum CSRF {
     static func check(_ request: Request) throws {
         guard let cookie = request.cookies[Cookies.csrf], !cookie.isEmpty,
-              let header = request.header("x-csrf-token"), !header.isEmpty,
-              Secrets.constantTimeEquals(cookie, header)
+            let header = request.header("x-csrf-token"), !header.isEmpty,
+            Secrets.constantTimeEquals(cookie, header)
         else { throw APIError.csrfFailed }
     }
 }

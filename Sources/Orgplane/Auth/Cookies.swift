@@ -12,14 +12,46 @@ enum Cookies {
     static func session(accessToken: String, refreshToken: String, configuration: Configuration) -> [SetCookie] {
         let secure = configuration.secureCookies
         return [
-            SetCookie(name: access, value: accessToken, path: "/", maxAge: configuration.accessTokenTTL, httpOnly: true, secure: secure, sameSite: .lax),
-            SetCookie(name: refresh, value: refreshToken, path: "/api/auth", maxAge: configuration.refreshTokenTTL, httpOnly: true, secure: secure, sameSite: .strict),
-            SetCookie(name: csrf, value: Secrets.randomToken(bytes: 24), path: "/", maxAge: configuration.refreshTokenTTL, httpOnly: false, secure: secure, sameSite: .strict),
+            SetCookie(
+                name: access,
+                value: accessToken,
+                path: "/",
+                maxAge: configuration.accessTokenTTL,
+                httpOnly: true,
+                secure: secure,
+                sameSite: .lax
+            ),
+            SetCookie(
+                name: refresh,
+                value: refreshToken,
+                path: "/api/auth",
+                maxAge: configuration.refreshTokenTTL,
+                httpOnly: true,
+                secure: secure,
+                sameSite: .strict
+            ),
+            SetCookie(
+                name: csrf,
+                value: Secrets.randomToken(bytes: 24),
+                path: "/",
+                maxAge: configuration.refreshTokenTTL,
+                httpOnly: false,
+                secure: secure,
+                sameSite: .strict
+            ),
         ]
     }
 
     static func organization(_ id: OrganizationID, configuration: Configuration) -> SetCookie {
-        SetCookie(name: organization, value: id.description, path: "/", maxAge: configuration.refreshTokenTTL, httpOnly: true, secure: configuration.secureCookies, sameSite: .lax)
+        SetCookie(
+            name: organization,
+            value: id.description,
+            path: "/",
+            maxAge: configuration.refreshTokenTTL,
+            httpOnly: true,
+            secure: configuration.secureCookies,
+            sameSite: .lax
+        )
     }
 
     /// Cookies that make the browser forget the session.

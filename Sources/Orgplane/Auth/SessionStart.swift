@@ -13,7 +13,11 @@ enum SessionStart {
         let agent = (context.request.header("user-agent") ?? "").unicodeScalars
             .filter { $0.value >= 0x20 && $0.value != 0x7f }.prefix(maxUserAgent)
         try context.store.recordSessionOrigin(
-            db, sessionID: sessionID, ip: origin.ip, userAgent: String(String.UnicodeScalarView(agent)))
+            db,
+            sessionID: sessionID,
+            ip: origin.ip,
+            userAgent: String(String.UnicodeScalarView(agent))
+        )
         try context.audit(db, .sessionCreated, actor: .user(userID), target: .session(sessionID))
     }
 }

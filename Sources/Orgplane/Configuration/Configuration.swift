@@ -3,7 +3,10 @@ import Foundation
 /// Everything the service is told at start. Built from an environment dictionary by the CLI;
 /// the library never reads the process environment itself.
 public struct Configuration: Sendable {
-    public enum OrgCreationPolicy: String, Sendable { case directSignupOnly = "direct_signup_only", open }
+    public enum OrgCreationPolicy: String, Sendable {
+        case directSignupOnly = "direct_signup_only"
+        case open
+    }
 
     public var databaseURL: String
     public var migrateDatabaseURL: String
@@ -94,7 +97,9 @@ public struct Configuration: Sendable {
         config.accessTokenTTL = integer("ACCESS_TOKEN_TTL_SECONDS", 900, 60...86_400)
         config.refreshTokenTTL = integer("REFRESH_TOKEN_TTL_SECONDS", 2_592_000, 300...31_536_000)
         if let raw = env["ORG_CREATION_POLICY"], !raw.isEmpty {
-            if let policy = OrgCreationPolicy(rawValue: raw) { config.orgCreationPolicy = policy } else {
+            if let policy = OrgCreationPolicy(rawValue: raw) {
+                config.orgCreationPolicy = policy
+            } else {
                 problems.append("ORG_CREATION_POLICY must be direct_signup_only or open (got \"\(raw)\").")
             }
         }
@@ -118,7 +123,9 @@ public struct Configuration: Sendable {
             }
         }
         if let raw = env["DATAPLANE_ORG_HEADER"], !raw.isEmpty {
-            if raw.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) { config.dataplaneOrgHeader = raw } else {
+            if raw.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) {
+                config.dataplaneOrgHeader = raw
+            } else {
                 problems.append("DATAPLANE_ORG_HEADER must be a header name of letters, digits and dashes (got \"\(raw)\").")
             }
         }
@@ -133,7 +140,8 @@ public struct Configuration: Sendable {
         config.rateLimits.loginPerAccountTotal = integer("RATE_LIMIT_LOGIN_PER_ACCOUNT_TOTAL", 100, 1...1_000_000)
         if config.rateLimits.loginPerAccountTotal < config.rateLimits.loginPerAccount {
             problems.append(
-                "RATE_LIMIT_LOGIN_PER_ACCOUNT_TOTAL (\(config.rateLimits.loginPerAccountTotal)) must be at least RATE_LIMIT_LOGIN_PER_ACCOUNT (\(config.rateLimits.loginPerAccount)).")
+                "RATE_LIMIT_LOGIN_PER_ACCOUNT_TOTAL (\(config.rateLimits.loginPerAccountTotal)) must be at least RATE_LIMIT_LOGIN_PER_ACCOUNT (\(config.rateLimits.loginPerAccount))."
+            )
         }
         config.rateLimits.signupPerIP = integer("RATE_LIMIT_SIGNUP_PER_IP", 10, 1...1_000_000)
         config.rateLimits.invitePerIP = integer("RATE_LIMIT_INVITE_PER_IP", 30, 1...1_000_000)

@@ -11,14 +11,17 @@ enum DataplanePath {
         decoded.reserveCapacity(raw.utf8.count)
         var iterator = raw.utf8.makeIterator()
         while let byte = iterator.next() {
-            guard byte == UInt8(ascii: "%") else { decoded.append(byte); continue }
+            guard byte == UInt8(ascii: "%") else {
+                decoded.append(byte)
+                continue
+            }
             guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else { throw invalid }
             decoded.append(high << 4 | low)
         }
         var output: [String] = []
         for piece in decoded.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true) {
             guard !piece.contains(where: { $0 < 0x20 || $0 == 0x7f || $0 == UInt8(ascii: "\\") }),
-                  let segment = String(validating: piece, as: UTF8.self)
+                let segment = String(validating: piece, as: UTF8.self)
             else { throw invalid }
             // `..;x` is a dot segment to servers that strip path parameters (Tomcat, Jetty).
             guard !segment.hasPrefix("..;"), !segment.hasPrefix(".;") else { throw invalid }

@@ -15,18 +15,23 @@ public struct DataplaneDecision: Sendable {
 enum DataplanePolicy {
     /// Decides, or throws `403 operation_forbidden` / `403 resource_forbidden`.
     static func decide(
-        identity: Identity, organization: OrganizationSummary, method: String, segments: [String],
-        catalogue: OperationCatalogue, resourceSegment: String
+        identity: Identity,
+        organization: OrganizationSummary,
+        method: String,
+        segments: [String],
+        catalogue: OperationCatalogue,
+        resourceSegment: String
     ) throws -> DataplaneDecision {
         let role = organization.role
         let matched = catalogue.match(method: method, segments: segments)
         let kind = matched?.operation.kind ?? (Request.isSafe(method) ? .read : .write)
         // Never looked for inside a `{name:path}` tail: what that holds is the operation's argument.
-        let resource = matched.map { matched in
-            matched.operation.resourceIndex != nil
-                ? matched.resource
-                : fallbackResource(Array(segments.prefix(matched.operation.tailIndex ?? segments.count)), marker: resourceSegment)
-        } ?? fallbackResource(segments, marker: resourceSegment)
+        let resource =
+            matched.map { matched in
+                matched.operation.resourceIndex != nil
+                    ? matched.resource
+                    : fallbackResource(Array(segments.prefix(matched.operation.tailIndex ?? segments.count)), marker: resourceSegment)
+            } ?? fallbackResource(segments, marker: resourceSegment)
         let denied = APIError(.operationForbidden, "You are not allowed to do this operation.")
 
         guard Policy.allows(role, kind == .read ? .dataplaneRead : .dataplaneWrite) else { throw denied }
@@ -57,7 +62,7 @@ enum DataplanePolicy {
     static func fallbackResource(_ segments: [String], marker: String) -> String? {
         let marker = marker.asciiLowercased
         guard let index = segments.firstIndex(where: { $0.asciiLowercased.bytesEqual(marker) }),
-              index + 1 < segments.count
+            index + 1 < segments.count
         else { return nil }
         return segments[index + 1]
     }

@@ -27,8 +27,15 @@ public struct OperationCatalogue: Sendable {
         /// Whether the operation can reach a resource its path does not name: never for a resource-limited key.
         public let crossResource: Bool
 
-        init(name: String, method: String, segments: [String], kind: Kind,
-                    resourceIndex: Int? = nil, tailIndex: Int? = nil, crossResource: Bool = false) {
+        init(
+            name: String,
+            method: String,
+            segments: [String],
+            kind: Kind,
+            resourceIndex: Int? = nil,
+            tailIndex: Int? = nil,
+            crossResource: Bool = false
+        ) {
             self.name = name
             self.method = method
             self.segments = segments
@@ -132,11 +139,11 @@ public struct OperationCatalogue: Sendable {
         var names = Set<String>()
         for (index, entry) in entries.enumerated() {
             guard let name = entry["name"]?.stringValue, !name.isEmpty,
-                  name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == ".") })
+                name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == ".") })
             else { throw CatalogueError("operation \(index + 1) needs a name of letters, digits, _ - .") }
             guard names.insert(name).inserted else { throw CatalogueError("operation \(name) is listed twice") }
             guard let method = entry["method"]?.stringValue,
-                  ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"].contains(method)
+                ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"].contains(method)
             else { throw CatalogueError("operation \(name) needs an HTTP method in upper case") }
             guard let path = entry["path"]?.stringValue, path.hasPrefix("/") else {
                 throw CatalogueError("operation \(name) needs a path starting with /")
@@ -150,7 +157,11 @@ public struct OperationCatalogue: Sendable {
                 crossResource = value
             }
             let segments = path.split(separator: "/").map(String.init)
-            guard segments.allSatisfy({ placeholder($0) != nil || !($0.contains("{") || $0.contains("}") || $0.contains("%") || $0 == "." || $0 == "..") }) else {
+            guard
+                segments.allSatisfy({
+                    placeholder($0) != nil || !($0.contains("{") || $0.contains("}") || $0.contains("%") || $0 == "." || $0 == "..")
+                })
+            else {
                 throw CatalogueError("operation \(name) has a path segment that is neither plain text nor a whole {name} or {name:path}")
             }
             let resourceIndices = segments.indices.filter { placeholder(segments[$0])?.name == "resource" }
@@ -165,8 +176,15 @@ public struct OperationCatalogue: Sendable {
                     throw CatalogueError("operation \(name): only plain segments may follow \(segments[tail])")
                 }
             }
-            let operation = Operation(name: name, method: method, segments: segments, kind: kind,
-                                      resourceIndex: resourceIndices.first, tailIndex: tails.first, crossResource: crossResource)
+            let operation = Operation(
+                name: name,
+                method: method,
+                segments: segments,
+                kind: kind,
+                resourceIndex: resourceIndices.first,
+                tailIndex: tails.first,
+                crossResource: crossResource
+            )
             // The first match wins: an entry whose every path an earlier one already matches would be dead.
             if let earlier = operations.first(where: operation.isCovered(by:)) {
                 throw CatalogueError("operation \(name) can never match: \(earlier.name), listed before it, matches every path it does")
@@ -194,7 +212,9 @@ public struct OperationCatalogue: Sendable {
         guard !bytes.isEmpty else { return true }
         if let equal = utf8.withContiguousStorageIfAvailable({ stored in
             bytes.withUnsafeBufferPointer { memcmp(stored.baseAddress!, $0.baseAddress!, bytes.count) == 0 }
-        }) { return equal }
+        }) {
+            return equal
+        }
         return utf8.elementsEqual(bytes)
     }
 

@@ -51,7 +51,7 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
         case let error as PostgresError where error.isConnectionFailure: return .unavailable
         case let error as PostgresError where error.sqlState == .characterNotInRepertoire:
             return APIError(.invalidRequest, "Text cannot contain NUL characters.")
-        default: return .internalError
+        default: return .unexpected
         }
     }
 }
@@ -67,11 +67,14 @@ extension APIError {
     public static let payloadTooLarge = APIError(.payloadTooLarge, "The request body is larger than the limit.")
     public static let unsupportedMediaType = APIError(.unsupportedMediaType, "Send the body as application/json.")
     public static let unavailable = APIError(.unavailable, "The service is temporarily unavailable.")
-    public static let internalError = APIError(.internalError, "Something went wrong on our side.")
+    public static let unexpected = APIError(.internalError, "Something went wrong on our side.")
 
     /// Every dataplane slot of this worker process is taken (`DATAPLANE_MAX_CONCURRENT`).
     public static let dataplaneBusy = APIError(
-        .dataplaneBusy, "Too many dataplane calls are in progress; try again shortly.", headers: [("Retry-After", "1")])
+        .dataplaneBusy,
+        "Too many dataplane calls are in progress; try again shortly.",
+        headers: [("Retry-After", "1")]
+    )
 
     public static func rateLimited(retryAfter: Int) -> APIError {
         APIError(.rateLimited, "Too many attempts; try again later.", headers: [("Retry-After", String(max(1, retryAfter)))])

@@ -21,7 +21,12 @@ struct CreateInviteBody {
     init(_ body: JSON, role: Role) throws {
         self.role = role
         email = try Validation.optional(body["email"]) { try Validation.email($0) }
-        expiresInHours = try Validation.optionalInteger(
-            body["expires_in_hours"], in: 1...720, code: .invalidExpiry, what: "expires_in_hours") ?? 168
+        expiresInHours =
+            try Validation.optionalInteger(
+                body["expires_in_hours"],
+                in: 1...720,
+                code: .invalidExpiry,
+                what: "expires_in_hours"
+            ) ?? 168
     }
 }

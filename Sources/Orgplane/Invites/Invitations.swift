@@ -9,7 +9,13 @@ enum Invitations {
     /// Makes an invite for `role` (authorized again under the organization's lock); the token
     /// is the caller's, only its hash is stored.
     static func create(
-        _ context: Context, by identity: Identity, in organization: OrganizationSummary, role: Role, email: String?, token: String, hours: Int
+        _ context: Context,
+        by identity: Identity,
+        in organization: OrganizationSummary,
+        role: Role,
+        email: String?,
+        token: String,
+        hours: Int
     ) throws -> Invite {
         let store = context.store
         return try store.write { db in
@@ -19,8 +25,14 @@ enum Invitations {
                 throw APIError(.limitReached, "This organization has \(maxPendingInvites) pending invites; revoke some first.")
             }
             let invite = try store.createInvite(
-                db, organizationID: organization.id, role: role, email: email, tokenHash: Secrets.sha256Hex(token),
-                createdBy: identity.user.id, hours: hours)
+                db,
+                organizationID: organization.id,
+                role: role,
+                email: email,
+                tokenHash: Secrets.sha256Hex(token),
+                createdBy: identity.user.id,
+                hours: hours
+            )
             try context.audit(db, .inviteCreated, organizationID: organization.id, target: .invite(invite.id))
             return invite
         }

@@ -10,13 +10,23 @@ enum InviteAcceptance {
     /// Counts an invite-token attempt. Called before any transaction, so that a refused
     /// invite (which rolls its transaction back) still counts.
     static func countAttempt(_ context: Context) throws {
-        try RateLimit.enforce(context, bucket: "invite:ip:\(RateLimit.clientKey(context.request.clientIP))", limit: context.configuration.rateLimits.invitePerIP)
+        try RateLimit.enforce(
+            context,
+            bucket: "invite:ip:\(RateLimit.clientKey(context.request.clientIP))",
+            limit: context.configuration.rateLimits.invitePerIP
+        )
     }
 
     /// Accepts an invite inside the caller's transaction (also used by signup and login,
     /// which call `countAttempt` first).
     /// - Parameter tolerateMember: login with an invite for an organization one is already in just selects it.
-    static func accept(_ db: Connection, context: Context, token: String, user: User, tolerateMember: Bool = false) throws
+    static func accept(
+        _ db: Connection,
+        context: Context,
+        token: String,
+        user: User,
+        tolerateMember: Bool = false
+    ) throws
         -> (organization: OrganizationSummary, role: Role)
     {
         try accept(db, context: context, tokenHash: Secrets.sha256Hex(token), user: user, tolerateMember: tolerateMember)
@@ -27,7 +37,13 @@ enum InviteAcceptance {
         try context.store.write { db in try accept(db, context: context, tokenHash: tokenHash, user: user) }
     }
 
-    static func accept(_ db: Connection, context: Context, tokenHash: String, user: User, tolerateMember: Bool = false) throws
+    static func accept(
+        _ db: Connection,
+        context: Context,
+        tokenHash: String,
+        user: User,
+        tolerateMember: Bool = false
+    ) throws
         -> (organization: OrganizationSummary, role: Role)
     {
         // Locks in the one order (Store.lockOrganization): the organization, then the invite.
@@ -43,7 +59,15 @@ enum InviteAcceptance {
         }
         if let existing = try context.store.member(db, organizationID: state.organization.id, userID: user.id) {
             guard tolerateMember else { throw alreadyMember }
-            return (OrganizationSummary(id: state.organization.id, name: state.organization.name, slug: state.organization.slug, role: existing.role, createdAt: state.organization.createdAt), existing.role)
+            return (
+                OrganizationSummary(
+                    id: state.organization.id,
+                    name: state.organization.name,
+                    slug: state.organization.slug,
+                    role: existing.role,
+                    createdAt: state.organization.createdAt
+                ), existing.role
+            )
         }
         // The user may have joined since the check above (another invite, at the same moment): then
         // this invite is not spent and no role is claimed.
@@ -63,7 +87,10 @@ extension InviteState {
     static let used = APIError(.inviteUsed, "This invite has already been used.")
     /// The creator left, or their role no longer allows inviting to this role: the invite is
     /// void (the database also revokes it when that happens; this covers the moment of accept).
-    static let creatorLacksAuthority = APIError(.inviteRevoked, "This invite was revoked: the person who created it can no longer invite to this role.")
+    static let creatorLacksAuthority = APIError(
+        .inviteRevoked,
+        "This invite was revoked: the person who created it can no longer invite to this role."
+    )
 
     /// `410` for a spent invite, nil for a live one.
     var refusal: APIError? {

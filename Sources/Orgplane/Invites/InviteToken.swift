@@ -11,7 +11,7 @@ struct InviteToken {
 
     init(_ token: String?) throws {
         guard let token, token.utf8.count == 43,
-              token.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+            token.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
         else { throw InviteAcceptance.notFound }
         hash = Secrets.sha256Hex(token)
     }

@@ -4,7 +4,11 @@
 enum Membership {
     /// Gives `userID` the role `newRole` in the organization, as `identity` asks; returns the member as changed.
     static func changeRole(
-        _ context: Context, by identity: Identity, organization organizationID: OrganizationID, user userID: UserID, to newRole: Role
+        _ context: Context,
+        by identity: Identity,
+        organization organizationID: OrganizationID,
+        user userID: UserID,
+        to newRole: Role
     ) throws -> Member {
         let store = context.store
         return try store.write { db -> Member in

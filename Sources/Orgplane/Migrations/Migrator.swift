@@ -23,7 +23,8 @@ public enum Migrator {
               name text not null,
               checksum text not null,
               applied_at timestamptz not null default now())
-            """)
+            """
+        )
         let applied = try appliedChecksums(connection)
         try check(applied: applied, against: migrations)
         var ran: [Int] = []
@@ -31,7 +32,8 @@ public enum Migrator {
             try connection.transaction { db in
                 try db.executeTrustedScript(migration.sql)
                 try db.query(
-                    "insert into orgplane.schema_migrations (version, name, checksum) values (\(migration.version), \(migration.name), \(migration.checksum))")
+                    "insert into orgplane.schema_migrations (version, name, checksum) values (\(migration.version), \(migration.name), \(migration.checksum))"
+                )
             }
             ran.append(migration.version)
         }
@@ -54,7 +56,9 @@ public enum Migrator {
     static func appliedChecksums(_ connection: Connection) throws -> [Int: String] {
         var applied: [Int: String] = [:]
         for row in try connection.query("select version, checksum from orgplane.schema_migrations") {
-            if let version = try row.decodeIfPresent(Int.self, "version"), let checksum = try row.decodeIfPresent(String.self, "checksum") { applied[version] = checksum }
+            if let version = try row.decodeIfPresent(Int.self, "version"), let checksum = try row.decodeIfPresent(String.self, "checksum") {
+                applied[version] = checksum
+            }
         }
         return applied
     }
@@ -66,7 +70,9 @@ public enum Migrator {
                 throw MigrationError("the database has migration \(version), which this code does not know (is the code older than the database?)")
             }
             guard migration.checksum == checksum else {
-                throw MigrationError("migration \(String(format: "%04d", version))_\(migration.name).sql was edited after it was applied; add a new migration instead")
+                throw MigrationError(
+                    "migration \(String(format: "%04d", version))_\(migration.name).sql was edited after it was applied; add a new migration instead"
+                )
             }
         }
     }

@@ -17,7 +17,9 @@ struct APIKey: Sendable {
 
     /// The fields in the contract's order; a just-created key shows its secret after `prefix`.
     func fields(secret: String?) -> [(String, JSON)] {
-        var fields: [(String, JSON)] = [("id", .string(id.description)), ("name", .string(name)), ("prefix", .string(APIKeyFormat.prefix + publicID))]
+        var fields: [(String, JSON)] = [
+            ("id", .string(id.description)), ("name", .string(name)), ("prefix", .string(APIKeyFormat.prefix + publicID)),
+        ]
         if let secret { fields.append(("key", .string(secret))) }
         fields += [
             ("scopes", .strings(scopes)), ("resources", .strings(resources)), ("created_at", .string(createdAt)),

@@ -19,7 +19,9 @@ public struct OrganizationSummary: Sendable, Equatable {
 
 extension OrganizationSummary {
     var json: JSON {
-        var fields: [(String, JSON)] = [("id", .string(id.description)), ("name", .string(name)), ("slug", .string(slug)), ("role", .string(role.rawValue))]
+        var fields: [(String, JSON)] = [
+            ("id", .string(id.description)), ("name", .string(name)), ("slug", .string(slug)), ("role", .string(role.rawValue)),
+        ]
         if let createdAt { fields.append(("created_at", .string(createdAt))) }
         return .object(fields)
     }

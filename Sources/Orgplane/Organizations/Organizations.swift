@@ -17,6 +17,12 @@ enum Organizations {
             try store.renameOrganization(db, id: organization.id, name: name)
             try context.audit(db, .organizationRenamed, organizationID: organization.id, target: .organization(organization.id))
         }
-        return OrganizationSummary(id: organization.id, name: name, slug: organization.slug, role: organization.role, createdAt: organization.createdAt)
+        return OrganizationSummary(
+            id: organization.id,
+            name: name,
+            slug: organization.slug,
+            role: organization.role,
+            createdAt: organization.createdAt
+        )
     }
 }

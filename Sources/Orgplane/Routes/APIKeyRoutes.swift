@@ -14,8 +14,14 @@ enum APIKeyRoutes {
         let organization = try context.authorize(.createAPIKey, organization: context.organizationParameter(), for: identity)
         let body = try CreateAPIKeyBody(try context.jsonBody(), catalogue: context.services.catalogue)
         let (key, secret) = try APIKeyIssuance.create(
-            context, by: identity, in: organization, name: body.name, scopes: body.scopes, resources: body.resources,
-            expiresInDays: body.expiresInDays)
+            context,
+            by: identity,
+            in: organization,
+            name: body.name,
+            scopes: body.scopes,
+            resources: body.resources,
+            expiresInDays: body.expiresInDays
+        )
         return noStore(context.json(201, CreatedAPIKey(key: key, secret: secret).json))
     }
 
@@ -23,7 +29,9 @@ enum APIKeyRoutes {
         let identity = try context.requireSession()
         let organization = try context.authorize(.readOrganization, organization: context.organizationParameter(), for: identity)
         let everyone = Policy.allows(organization.role, .manageEveryonesAPIKeys)
-        let keys = try context.store.read { db in try context.store.apiKeys(db, organizationID: organization.id, createdBy: everyone ? nil : identity.user.id) }
+        let keys = try context.store.read { db in
+            try context.store.apiKeys(db, organizationID: organization.id, createdBy: everyone ? nil : identity.user.id)
+        }
         return context.json(200, .array(keys.map(\.json)))
     }
 

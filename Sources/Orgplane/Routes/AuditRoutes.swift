@@ -13,7 +13,13 @@ enum AuditRoutes {
         let query = try AuditQuery(context.request)
         let page = try context.store.read { db in
             try context.store.auditEvents(
-                db, organizationID: organization.id, limit: query.limit, after: query.cursor, action: query.action, actorID: query.actorID)
+                db,
+                organizationID: organization.id,
+                limit: query.limit,
+                after: query.cursor,
+                action: query.action,
+                actorID: query.actorID
+            )
         }
         return context.json(200, AuditPage(events: page.events, more: page.more).json)
     }

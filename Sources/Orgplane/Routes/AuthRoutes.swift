@@ -23,8 +23,13 @@ enum AuthRoutes {
         let hash = Accounts.withHashingPermit { context.services.hasher.hash(body.password) }
         let now = context.now
         let result = try Accounts.signUp(
-            context, email: body.email, name: body.name, passwordHash: hash, inviteToken: body.inviteToken,
-            organizationName: body.organizationName)
+            context,
+            email: body.email,
+            name: body.name,
+            passwordHash: hash,
+            inviteToken: body.inviteToken,
+            organizationName: body.organizationName
+        )
         let (user, organization, sessionID, refreshToken) = result
         let session = try issue(context, user: user, sessionID: sessionID, refreshToken: refreshToken, now: now)
         context.cookies.append(Cookies.organization(organization.id, configuration: context.configuration))
@@ -43,7 +48,9 @@ enum AuthRoutes {
         if inviteToken != nil { try InviteAcceptance.countAttempt(context) }
 
         let hasher = context.services.hasher
-        let found = email.utf8.count <= 254 && password.unicodeScalars.count <= 1024 ? try context.store.read { db in try context.store.userForLogin(db, email: email) } : nil
+        let found =
+            email.utf8.count <= 254 && password.unicodeScalars.count <= 1024
+            ? try context.store.read { db in try context.store.userForLogin(db, email: email) } : nil
         // Unknown emails cost the same as wrong passwords: verify against a dummy hash.
         let valid = Accounts.withHashingPermit { hasher.verify(password, against: found?.passwordHash ?? context.services.dummyPasswordHash) }
         guard let found, valid else {
@@ -56,7 +63,12 @@ enum AuthRoutes {
 
         let now = context.now
         let (sessionID, refreshToken, organization) = try Accounts.openSession(
-            context, user: found.user, verifiedHash: found.passwordHash, rehash: rehash, inviteToken: inviteToken)
+            context,
+            user: found.user,
+            verifiedHash: found.passwordHash,
+            rehash: rehash,
+            inviteToken: inviteToken
+        )
         let session = try issue(context, user: found.user, sessionID: sessionID, refreshToken: refreshToken, now: now)
         if let organization { context.cookies.append(Cookies.organization(organization.id, configuration: context.configuration)) }
         Accounts.maybeCollectGarbage(context)
@@ -89,12 +101,14 @@ enum AuthRoutes {
         // Only a bad or expired credential falls through to the refresh token; an outage is a 503.
         var identity: Identity?
         // An X-Org-Id must never stop a logout: the organization is not consulted at all.
-        do { identity = try context.identity(selectingOrganization: false) } catch let error as APIError where error.status == .unauthorized { identity = nil }
+        do { identity = try context.identity(selectingOrganization: false) } catch let error as APIError where error.status == .unauthorized {
+            identity = nil
+        }
         if let identity, let sessionID = identity.sessionID {
             if identity.viaCookie { try CSRF.check(context.request) }
             try Accounts.logOut(context, session: sessionID)
         } else if let token = context.request.cookies[Cookies.refresh] ?? (try? context.jsonBody(optional: true)).map(LogoutBody.init)?.refreshToken,
-                  token.utf8.count < 200
+            token.utf8.count < 200
         {
             if context.request.cookies[Cookies.refresh] != nil { try CSRF.check(context.request) }
             try Accounts.logOut(context, refreshToken: token)
@@ -112,8 +126,9 @@ enum AuthRoutes {
         let bucket = "password:user:\(identity.user.id)"
         try RateLimit.enforce(context, bucket: bucket, limit: context.configuration.rateLimits.loginPerAccount)
         let hasher = context.services.hasher
-        guard current.unicodeScalars.count <= 1024, let stored = try context.store.read { db in try context.store.passwordHash(db, userID: identity.user.id) },
-              Accounts.withHashingPermit({ hasher.verify(current, against: stored) })
+        guard current.unicodeScalars.count <= 1024,
+            let stored = try context.store.read { db in try context.store.passwordHash(db, userID: identity.user.id) },
+            Accounts.withHashingPermit({ hasher.verify(current, against: stored) })
         else { throw Accounts.wrongCurrentPassword }
         RateLimit.refund(context, buckets: [bucket])
         let new = try body.newPassword()
@@ -129,8 +144,13 @@ enum AuthRoutes {
         let config = context.configuration
         let issuedAt = Int(now.timeIntervalSince1970)
         let claims = AccessClaims(
-            subject: user.id.description, email: user.email, sessionID: sessionID.description, issuedAt: issuedAt,
-            expiresAt: issuedAt + config.accessTokenTTL, issuer: config.jwtIssuer)
+            subject: user.id.description,
+            email: user.email,
+            sessionID: sessionID.description,
+            issuedAt: issuedAt,
+            expiresAt: issuedAt + config.accessTokenTTL,
+            issuer: config.jwtIssuer
+        )
         let accessToken = try context.services.signer.sign(claims)
         context.cookies.append(contentsOf: Cookies.session(accessToken: accessToken, refreshToken: refreshToken, configuration: config))
         return IssuedSession(accessToken: accessToken, expiresIn: config.accessTokenTTL, refreshToken: refreshToken)

@@ -14,7 +14,9 @@ enum DataplaneRoutes {
 
     /// Client headers relayed upstream; everything else (cookies, hop-by-hop, the client's own
     /// organization or authorization headers) is dropped and replaced by ours.
-    static let relayedHeaders = ["content-type", "accept", "accept-language", "user-agent", "if-none-match", "if-match", "if-modified-since", "idempotency-key"]
+    static let relayedHeaders = [
+        "content-type", "accept", "accept-language", "user-agent", "if-none-match", "if-match", "if-modified-since", "idempotency-key",
+    ]
 
     /// Upstream answer headers relayed to the caller (besides status, body and content type).
     static let relayedAnswerHeaders = ["Cache-Control", "Vary", "Expires"]
@@ -27,8 +29,13 @@ enum DataplaneRoutes {
         let segments = try DataplanePath.segments(context.parameters["*"] ?? "")
         let config = context.configuration
         let decision = try DataplanePolicy.decide(
-            identity: identity, organization: organization, method: context.request.method, segments: segments,
-            catalogue: context.services.catalogue, resourceSegment: config.dataplaneResourceSegment)
+            identity: identity,
+            organization: organization,
+            method: context.request.method,
+            segments: segments,
+            catalogue: context.services.catalogue,
+            resourceSegment: config.dataplaneResourceSegment
+        )
         guard let base = config.dataplaneURL else {
             throw APIError(.dataplaneNotConfigured, "No dataplane is configured (DATAPLANE_URL).")
         }
@@ -42,9 +49,14 @@ enum DataplaneRoutes {
         }
         let query = context.request.query.isEmpty ? "" : "?" + context.request.query
         let outbound = OutboundRequest(
-            method: context.request.method, url: base + DataplanePath.encode(segments) + query, headers: headers,
-            body: context.request.body, timeoutMilliseconds: config.dataplaneTimeoutMilliseconds,
-            connectTimeoutMilliseconds: config.dataplaneConnectTimeoutMilliseconds, responseHeaders: relayedAnswerHeaders)
+            method: context.request.method,
+            url: base + DataplanePath.encode(segments) + query,
+            headers: headers,
+            body: context.request.body,
+            timeoutMilliseconds: config.dataplaneTimeoutMilliseconds,
+            connectTimeoutMilliseconds: config.dataplaneConnectTimeoutMilliseconds,
+            responseHeaders: relayedAnswerHeaders
+        )
         // A worker thread waits for the upstream: bound how many may, so slow upstream calls
         // leave the other threads to sign-ins, /api/me and /_authz.
         let slots = context.services.dataplaneSlots
@@ -101,8 +113,13 @@ enum DataplaneRoutes {
             throw APIError(.organizationRequired, "Select an organization (X-Org-Id).")
         }
         let decision = try DataplanePolicy.decide(
-            identity: identity, organization: organization, method: method, segments: segments,
-            catalogue: context.services.catalogue, resourceSegment: context.configuration.dataplaneResourceSegment)
+            identity: identity,
+            organization: organization,
+            method: method,
+            segments: segments,
+            catalogue: context.services.catalogue,
+            resourceSegment: context.configuration.dataplaneResourceSegment
+        )
         var response = Response.noContent()
         response.setHeader("X-Orgplane-User", identity.user.id.description)
         response.setHeader("X-Orgplane-Org", organization.id.description)

@@ -30,21 +30,30 @@ enum HealthRoutes {
     static func versionInfo(_ context: Context) throws -> Response {
         let config = context.configuration
         let ready = notReadyReason(context) == nil
-        return context.json(200, .object([
-            ("version", .string(Application.version)),
-            ("auth_provider", "orgplane"),
-            ("org_creation_policy", .string(config.orgCreationPolicy.rawValue)),
-            ("features", .object([
-                ("organizations", true), ("invites", true), ("api_keys", true),
-                ("dataplane", .object([
-                    ("configured", .bool(config.dataplaneURL != nil)),
-                    ("catalogue_loaded", .bool(!context.services.catalogue.operations.isEmpty)),
-                    ("operations", .int(context.services.catalogue.operations.count)),
-                    ("org_header", .string(config.dataplaneOrgHeader)),
-                ])),
-                ("authz", true), ("tenant_schemas", false), ("sql", false),
-            ])),
-            ("ready", .bool(ready)),
-        ]))
+        return context.json(
+            200,
+            .object([
+                ("version", .string(Application.version)),
+                ("auth_provider", "orgplane"),
+                ("org_creation_policy", .string(config.orgCreationPolicy.rawValue)),
+                (
+                    "features",
+                    .object([
+                        ("organizations", true), ("invites", true), ("api_keys", true),
+                        (
+                            "dataplane",
+                            .object([
+                                ("configured", .bool(config.dataplaneURL != nil)),
+                                ("catalogue_loaded", .bool(!context.services.catalogue.operations.isEmpty)),
+                                ("operations", .int(context.services.catalogue.operations.count)),
+                                ("org_header", .string(config.dataplaneOrgHeader)),
+                            ])
+                        ),
+                        ("authz", true), ("tenant_schemas", false), ("sql", false),
+                    ])
+                ),
+                ("ready", .bool(ready)),
+            ])
+        )
     }
 }

@@ -25,7 +25,14 @@ enum InviteRoutes {
         let body = try CreateInviteBody(json, role: role)
         let token = Secrets.randomToken(bytes: 32)
         let invite = try Invitations.create(
-            context, by: identity, in: organization, role: body.role, email: body.email, token: token, hours: body.expiresInHours)
+            context,
+            by: identity,
+            in: organization,
+            role: body.role,
+            email: body.email,
+            token: token,
+            hours: body.expiresInHours
+        )
         let created = CreatedInvite(invite: invite, token: token, url: "\(context.configuration.publicURL)/invite.html#token=\(token)")
         return noStore(context.json(201, created.json))
     }
@@ -33,7 +40,10 @@ enum InviteRoutes {
     static func list(_ context: Context) throws -> Response {
         let identity = try context.requireSession()
         let organization = try context.authorize(.manageInvites, organization: context.organizationParameter(), for: identity)
-        return context.json(200, .array(try context.store.read { db in try context.store.pendingInvites(db, organizationID: organization.id) }.map(\.json)))
+        return context.json(
+            200,
+            .array(try context.store.read { db in try context.store.pendingInvites(db, organizationID: organization.id) }.map(\.json))
+        )
     }
 
     static func revoke(_ context: Context) throws -> Response {
@@ -59,7 +69,9 @@ enum InviteRoutes {
 
     /// Preview: never consumes the invite.
     static func preview(_ context: Context, hash: String) throws -> Response {
-        guard let state = try context.store.read({ db in try context.store.inviteState(db, tokenHash: hash, lock: false) }) else { throw InviteAcceptance.notFound }
+        guard let state = try context.store.read({ db in try context.store.inviteState(db, tokenHash: hash, lock: false) }) else {
+            throw InviteAcceptance.notFound
+        }
         if let refusal = state.refusal { throw refusal }
         return context.json(200, InvitePreview(state: state).json)
     }

@@ -12,7 +12,9 @@ enum OrganizationRoutes {
 
     static func list(_ context: Context) throws -> Response {
         let identity = try context.requireIdentity()
-        let organizations = identity.apiKey == nil ? try context.store.read { db in try context.store.organizations(db, userID: identity.user.id) } : [identity.selected].compactMap { $0 }
+        let organizations =
+            identity.apiKey == nil
+            ? try context.store.read { db in try context.store.organizations(db, userID: identity.user.id) } : [identity.selected].compactMap { $0 }
         return context.json(200, .array(organizations.map(\.json)))
     }
 

@@ -56,7 +56,8 @@ public final class Context {
 
     /// The authenticated caller, or nil when no credential was sent (errors when a bad one was).
     public func identity(
-        loading: AuthenticationOptions.Loading = .selectedOrganization, selectingOrganization: Bool = true
+        loading: AuthenticationOptions.Loading = .selectedOrganization,
+        selectingOrganization: Bool = true
     ) throws -> Identity? {
         let options = AuthenticationOptions(loading: loading, selectingOrganization: selectingOrganization)
         if let cached = cachedIdentity, cached.options == options { return cached.identity }
@@ -70,7 +71,8 @@ public final class Context {
 
     /// The authenticated caller, or `401 unauthenticated`. Checks CSRF for cookie writes.
     public func requireIdentity(
-        loading: AuthenticationOptions.Loading = .selectedOrganization, selectingOrganization: Bool = true
+        loading: AuthenticationOptions.Loading = .selectedOrganization,
+        selectingOrganization: Bool = true
     ) throws -> Identity {
         guard let identity = try identity(loading: loading, selectingOrganization: selectingOrganization) else {
             throw APIError.unauthenticated

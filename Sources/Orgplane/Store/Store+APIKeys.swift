@@ -20,26 +20,41 @@ extension Store {
         orgplane.rfc3339(k.expires_at) as expires_at, orgplane.rfc3339(k.last_used_at) as last_used_at, k.created_by
         """
 
-    func createAPIKey(_ db: Connection, organizationID: OrganizationID, createdBy: UserID, name: String, publicID: String,
-                      secretHash: String, scopes: [String], resources: [String], expiresInDays: Int?) throws -> APIKey {
-        try APIKey(row: try db.query(
-            Query("""
-                insert into orgplane.api_keys as k (organization_id, created_by, name, public_id, secret_hash, scopes, resources, expires_at)
-                values (\(organizationID)::uuid, \(createdBy)::uuid, \(name), \(publicID), \(secretHash), \(TextArray(scopes))::text[], \(TextArray(resources))::text[],
-                        case when \(expiresInDays)::int is null then null else now() + make_interval(days => \(expiresInDays)::int) end)
-                returning \(sql: Self.apiKeyColumns)
-                """)
-        ).first!)
+    func createAPIKey(
+        _ db: Connection,
+        organizationID: OrganizationID,
+        createdBy: UserID,
+        name: String,
+        publicID: String,
+        secretHash: String,
+        scopes: [String],
+        resources: [String],
+        expiresInDays: Int?
+    ) throws -> APIKey {
+        try APIKey(
+            row: try db.query(
+                Query(
+                    """
+                    insert into orgplane.api_keys as k (organization_id, created_by, name, public_id, secret_hash, scopes, resources, expires_at)
+                    values (\(organizationID)::uuid, \(createdBy)::uuid, \(name), \(publicID), \(secretHash), \(TextArray(scopes))::text[], \(TextArray(resources))::text[],
+                            case when \(expiresInDays)::int is null then null else now() + make_interval(days => \(expiresInDays)::int) end)
+                    returning \(sql: Self.apiKeyColumns)
+                    """
+                )
+            ).first!
+        )
     }
 
     /// Live keys of an organization; only those made by `createdBy` when given.
     func apiKeys(_ db: Connection, organizationID: OrganizationID, createdBy: UserID?) throws -> [APIKey] {
         try db.query(
-            Query("""
+            Query(
+                """
                 select \(sql: Self.apiKeyColumns) from orgplane.api_keys k
                 where k.organization_id = \(organizationID)::uuid and k.revoked_at is null and (\(createdBy)::uuid is null or k.created_by = \(createdBy)::uuid)
                 order by k.created_at desc
-                """)
+                """
+            )
         ).map(APIKey.init(row:))
     }
 

@@ -25,12 +25,14 @@ extension Store {
 
     /// The user with this email and their password hash.
     func userForLogin(_ db: Connection, email: String) throws -> (user: User, passwordHash: String)? {
-        guard let row = try db.query(
-            """
-            select id, email, name, orgplane.rfc3339(created_at) as created_at, password_hash
-            from orgplane.users where email = \(email)
-            """
-        ).first else { return nil }
+        guard
+            let row = try db.query(
+                """
+                select id, email, name, orgplane.rfc3339(created_at) as created_at, password_hash
+                from orgplane.users where email = \(email)
+                """
+            ).first
+        else { return nil }
         return (try User(row: row), try row.decode(String.self, "password_hash"))
     }
 
@@ -102,7 +104,8 @@ extension Store {
             from orgplane.refresh_tokens t
             where t.token_hash = \(hash) and t.used_at is not null and s.id = t.session_id and s.revoked_at is null
             returning s.id, s.user_id
-            """)
+            """
+        )
         if let user = try reused.first?.decode(UserID.self, "user_id") {
             try recordAudit(db, AuditRecord(action: .refreshReused, target: .user(user), origin: origin, outcome: .failure))
             return .reused
@@ -136,7 +139,8 @@ extension Store {
             """
             update orgplane.sessions set revoked_at = now(), revoked_reason = \(reason)
             where user_id = \(userID)::uuid and id <> \(keep)::uuid and revoked_at is null
-            """)
+            """
+        )
     }
 
     // MARK: Rate limits
@@ -173,6 +177,7 @@ extension Store {
             """
             delete from orgplane.sessions
             where coalesce(revoked_at, expires_at) < now() - make_interval(days => \(retentionDays))
-            """)
+            """
+        )
     }
 }

@@ -10,13 +10,21 @@ extension Store {
             values (\(event.action.rawValue), \(event.actor?.kind.rawValue), \(event.actor?.id)::uuid, \(event.organizationID)::uuid,
                     \(event.target?.kind.rawValue), \(event.target?.id)::uuid, \(event.origin.ip), \(event.origin.requestID),
                     \(event.outcome.rawValue))
-            """)
+            """
+        )
     }
 
     /// One page of an organization's events, newest first, strictly after `cursor`
     /// (keyset on (at, id): stable while events are added). Fetches one more than `limit`
     /// to tell whether another page follows.
-    func auditEvents(_ db: Connection, organizationID: OrganizationID, limit: Int, after cursor: AuditCursor?, action: AuditAction?, actorID: String?) throws
+    func auditEvents(
+        _ db: Connection,
+        organizationID: OrganizationID,
+        limit: Int,
+        after cursor: AuditCursor?,
+        action: AuditAction?,
+        actorID: String?
+    ) throws
         -> (events: [AuditEvent], more: Bool)
     {
         let rows = try db.query(
@@ -31,17 +39,25 @@ extension Store {
               and (\(actorID)::uuid is null or e.actor_id = \(actorID)::uuid)
             order by e.at desc, e.id desc
             limit \(limit + 1)
-            """)
+            """
+        )
         var events: [AuditEvent] = []
         for row in rows.prefix(limit) {
             let id = try row.decode(String.self, "id")
-            events.append(AuditEvent(
-                id: id, at: try row.decode(String.self, "at_text"), action: try row.decode(String.self, "action"),
-                actor: try try row.decodeIfPresent(String.self, "actor_type").map { ($0, try row.decode(String.self, "actor_id")) },
-                organizationID: try row.decodeIfPresent(String.self, "organization_id"),
-                target: try try row.decodeIfPresent(String.self, "target_type").map { ($0, try row.decode(String.self, "target_id")) },
-                ip: try row.decodeIfPresent(String.self, "ip") ?? "", requestID: try row.decodeIfPresent(String.self, "request_id") ?? "", outcome: try row.decode(String.self, "outcome"),
-                cursor: AuditCursor(microseconds: Int64(try row.decode(String.self, "micros")) ?? 0, id: id)))
+            events.append(
+                AuditEvent(
+                    id: id,
+                    at: try row.decode(String.self, "at_text"),
+                    action: try row.decode(String.self, "action"),
+                    actor: try try row.decodeIfPresent(String.self, "actor_type").map { ($0, try row.decode(String.self, "actor_id")) },
+                    organizationID: try row.decodeIfPresent(String.self, "organization_id"),
+                    target: try try row.decodeIfPresent(String.self, "target_type").map { ($0, try row.decode(String.self, "target_id")) },
+                    ip: try row.decodeIfPresent(String.self, "ip") ?? "",
+                    requestID: try row.decodeIfPresent(String.self, "request_id") ?? "",
+                    outcome: try row.decode(String.self, "outcome"),
+                    cursor: AuditCursor(microseconds: Int64(try row.decode(String.self, "micros")) ?? 0, id: id)
+                )
+            )
         }
         return (events, rows.count > limit)
     }

@@ -10,7 +10,8 @@ extension Store {
     /// (`orgplane doctor`, which runs on a connection of its own).
     public static func rowSecurity(_ db: Connection) throws -> (tables: Int, withoutRowSecurity: [String]) {
         let rows = try db.query(
-            "select c.relname, c.relrowsecurity from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'orgplane' and c.relkind = 'r'")
+            "select c.relname, c.relrowsecurity from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'orgplane' and c.relkind = 'r'"
+        )
         let off = try rows.filter { try $0.decode(Bool.self, "relrowsecurity") == false }.map { try $0.decode(String.self, "relname") }
         return (rows.count, off)
     }

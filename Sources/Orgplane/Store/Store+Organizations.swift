@@ -20,16 +20,24 @@ extension Store {
         let base = name.slugified
         for attempt in 0..<8 {
             let slug = attempt == 0 ? base : "\(base.prefix(40))-\(Secrets.hex(Secrets.randomBytes(3)))"
-            guard let row = try db.query(
-                """
-                insert into orgplane.organizations (name, slug, created_by) values (\(name), \(slug), \(ownerID)::uuid)
-                on conflict (slug) do nothing
-                returning id, name, slug, orgplane.rfc3339(created_at) as created_at
-                """
-            ).first else { continue }
+            guard
+                let row = try db.query(
+                    """
+                    insert into orgplane.organizations (name, slug, created_by) values (\(name), \(slug), \(ownerID)::uuid)
+                    on conflict (slug) do nothing
+                    returning id, name, slug, orgplane.rfc3339(created_at) as created_at
+                    """
+                ).first
+            else { continue }
             let id = try row.decode(OrganizationID.self, "id")
             try db.query("insert into orgplane.organization_members (organization_id, user_id, role) values (\(id)::uuid, \(ownerID)::uuid, 'owner')")
-            return OrganizationSummary(id: id, name: try row.decode(String.self, "name"), slug: slug, role: .owner, createdAt: try row.decodeIfPresent(String.self, "created_at"))
+            return OrganizationSummary(
+                id: id,
+                name: try row.decode(String.self, "name"),
+                slug: slug,
+                role: .owner,
+                createdAt: try row.decodeIfPresent(String.self, "created_at")
+            )
         }
         throw StoreRefusal.slugUnavailable
     }
@@ -37,11 +45,13 @@ extension Store {
     /// Every organization the user belongs to, with their role.
     func organizations(_ db: Connection, userID: UserID) throws -> [OrganizationSummary] {
         try db.query(
-            Query("""
+            Query(
+                """
                 select \(sql: Self.organizationColumns) from orgplane.organization_members m
                 join orgplane.organizations o on o.id = m.organization_id
                 where m.user_id = \(userID)::uuid order by o.name, o.id
-                """)
+                """
+            )
         ).map { try OrganizationSummary(row: $0) }
     }
 
@@ -53,11 +63,13 @@ extension Store {
     func organization(_ db: Connection, _ id: OrganizationID, userID: UserID, lock: Bool = false) throws -> OrganizationSummary? {
         if lock { try lockOrganization(db, id: id) }
         return try db.query(
-            Query("""
+            Query(
+                """
                 select \(sql: Self.organizationColumns) from orgplane.organizations o
                 join orgplane.organization_members m on m.organization_id = o.id and m.user_id = \(userID)::uuid
                 where o.id = \(id)::uuid
-                """)
+                """
+            )
         ).first.map { try OrganizationSummary(row: $0) }
     }
 
@@ -82,19 +94,23 @@ extension Store {
 
     func members(_ db: Connection, organizationID: OrganizationID) throws -> [Member] {
         try db.query(
-            Query("""
+            Query(
+                """
                 select \(sql: Self.memberColumns) from orgplane.organization_members m join orgplane.users u on u.id = m.user_id
                 where m.organization_id = \(organizationID)::uuid order by m.joined_at, u.email
-                """)
+                """
+            )
         ).map(Member.init(row:))
     }
 
     func member(_ db: Connection, organizationID: OrganizationID, userID: UserID) throws -> Member? {
         try db.query(
-            Query("""
+            Query(
+                """
                 select \(sql: Self.memberColumns) from orgplane.organization_members m join orgplane.users u on u.id = m.user_id
                 where m.organization_id = \(organizationID)::uuid and m.user_id = \(userID)::uuid
-                """)
+                """
+            )
         ).first.map(Member.init(row:))
     }
 
@@ -116,7 +132,8 @@ extension Store {
                 """
                 update orgplane.organization_members set role = \(role.rawValue)::orgplane.organization_role
                 where organization_id = \(organizationID)::uuid and user_id = \(userID)::uuid
-                """)
+                """
+            )
         }
     }
 
@@ -125,7 +142,8 @@ extension Store {
     func removeMember(_ db: Connection, organizationID: OrganizationID, userID: UserID) throws {
         try Self.lastOwnerGuard {
             try db.query(
-                "delete from orgplane.organization_members where organization_id = \(organizationID)::uuid and user_id = \(userID)::uuid")
+                "delete from orgplane.organization_members where organization_id = \(organizationID)::uuid and user_id = \(userID)::uuid"
+            )
         }
     }
 

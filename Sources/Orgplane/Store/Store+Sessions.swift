@@ -13,7 +13,8 @@ extension Store {
             """
             update orgplane.sessions set last_seen_at = now()
             where id = \(id)::uuid and last_seen_at < now() - interval '1 minute'
-            """)
+            """
+        )
     }
 
     /// A user's live sessions, most recently used first.
@@ -27,8 +28,12 @@ extension Store {
             """
         ).map { row in
             SessionInfo(
-                id: try row.decode(SessionID.self, "id"), createdAt: try row.decode(String.self, "created_at"), lastSeenAt: try row.decode(String.self, "last_seen_at"),
-                ip: try row.decodeIfPresent(String.self, "ip") ?? "", userAgent: try row.decodeIfPresent(String.self, "user_agent") ?? "")
+                id: try row.decode(SessionID.self, "id"),
+                createdAt: try row.decode(String.self, "created_at"),
+                lastSeenAt: try row.decode(String.self, "last_seen_at"),
+                ip: try row.decodeIfPresent(String.self, "ip") ?? "",
+                userAgent: try row.decodeIfPresent(String.self, "user_agent") ?? ""
+            )
         }
     }
 
@@ -56,14 +61,16 @@ extension Store {
 
     /// Revokes (logout) the live session a refresh token belongs to; its id and user, if one was revoked.
     func revokeSession(_ db: Connection, refreshTokenHash hash: String) throws -> (sessionID: SessionID, userID: UserID)? {
-        guard let row = try db.query(
-            """
-            update orgplane.sessions s set revoked_at = now(), revoked_reason = 'logout'
-            from orgplane.refresh_tokens t
-            where t.token_hash = \(hash) and s.id = t.session_id and s.revoked_at is null
-            returning s.id, s.user_id
-            """
-        ).first else { return nil }
+        guard
+            let row = try db.query(
+                """
+                update orgplane.sessions s set revoked_at = now(), revoked_reason = 'logout'
+                from orgplane.refresh_tokens t
+                where t.token_hash = \(hash) and s.id = t.session_id and s.revoked_at is null
+                returning s.id, s.user_id
+                """
+            ).first
+        else { return nil }
         return (try row.decode(SessionID.self, "id"), try row.decode(UserID.self, "user_id"))
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import HTTP
 
 /// Input rules from the contract, each failing with its own 400 code.
@@ -9,10 +10,10 @@ enum Validation {
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
         // Lengths in Unicode scalars, as the database's constraint counts them.
         guard email.unicodeScalars.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[0].unicodeScalars.count <= 64,
-              parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix("."), !parts[1].contains(".."),
-              email.unicodeScalars.allSatisfy({
-                  $0.value > 0x20 && !isControl($0) && !$0.properties.isWhitespace && $0.properties.generalCategory != .format
-              })
+            parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix("."), !parts[1].contains(".."),
+            email.unicodeScalars.allSatisfy({
+                $0.value > 0x20 && !isControl($0) && !$0.properties.isWhitespace && $0.properties.generalCategory != .format
+            })
         else { throw APIError(.invalidEmail, "Give a valid email address.") }
         return email
     }
@@ -45,7 +46,7 @@ enum Validation {
             throw APIError(.invalidName, "Names cannot contain control characters.")
         }
         // Length in Unicode scalars, as PostgreSQL's length() counts (the constraint agrees).
-        guard (allowEmpty || !name.isEmpty), name.unicodeScalars.count <= 100 else {
+        guard allowEmpty || !name.isEmpty, name.unicodeScalars.count <= 100 else {
             throw APIError(.invalidName, "Give a name of 1 to 100 characters.")
         }
         return name
@@ -109,4 +110,3 @@ extension String {
         return out.isEmpty ? "org" : out
     }
 }
-import Foundation

@@ -17,7 +17,10 @@ extension Person {
         let response = client.post("/api/organizations/\(organizationID)/api-keys", .object(body))
         try #require(response.status == 201, "key creation failed: \(response.status) \(response.bodyText)")
         return IssuedKey(
-            id: try #require(response.json["id"]?.stringValue), key: try #require(response.json["key"]?.stringValue), json: response.json)
+            id: try #require(response.json["id"]?.stringValue),
+            key: try #require(response.json["key"]?.stringValue),
+            json: response.json
+        )
     }
 
     /// The keys this person may list in their organization.

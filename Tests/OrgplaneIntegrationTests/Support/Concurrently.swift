@@ -4,7 +4,8 @@ import Orgplane
 /// with a fresh `Client` (as separate scripts or browsers would be), and returns what they
 /// answered in the order they finished. Capture only Sendable values in `body`.
 func concurrently<Inputs: Sequence, Output: Sendable>(
-    _ inputs: Inputs, services: Services = TestApp.services,
+    _ inputs: Inputs,
+    services: Services = TestApp.services,
     _ body: @escaping @Sendable (Client, Inputs.Element) -> Output
 ) async -> [Output] where Inputs.Element: Sendable {
     await withTaskGroup(of: Output.self) { group in

@@ -3,7 +3,8 @@ import Foundation
 /// Runs `body(0..<count)` at once, each on a thread of its own (real parallelism, unlike tasks
 /// on the cooperative pool), and returns the answers by index.
 func onThreads<Output: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) -> Output) -> [Output] {
-    let box = ThreadResults<Output>(), done = DispatchGroup()
+    let box = ThreadResults<Output>()
+    let done = DispatchGroup()
     for index in 0..<count {
         done.enter()
         Thread {

@@ -6,7 +6,10 @@ extension Person {
     func logIn(userAgent: String = "Test Agent") throws -> Client {
         let client = Client()
         let response = client.post(
-            "/api/auth/login", .object([("email", .string(email)), ("password", .string(password))]), headers: ["User-Agent": userAgent])
+            "/api/auth/login",
+            .object([("email", .string(email)), ("password", .string(password))]),
+            headers: ["User-Agent": userAgent]
+        )
         try #require(response.status == 200, "login failed: \(response.status) \(response.bodyText)")
         client.bearer = try #require(response.json["session"]?["access_token"]?.stringValue)
         return client

@@ -78,7 +78,14 @@ final class Client {
 
     /// Sends a request; `json` becomes the body. Headers given win over the defaults.
     @discardableResult
-    func send(_ method: String, _ path: String, json: JSON? = nil, body: [UInt8]? = nil, headers: [String: String] = [:], query: String = "") -> Response {
+    func send(
+        _ method: String,
+        _ path: String,
+        json: JSON? = nil,
+        body: [UInt8]? = nil,
+        headers: [String: String] = [:],
+        query: String = ""
+    ) -> Response {
         var all: [String: String] = [:]
         if let bearer { all["Authorization"] = "Bearer \(bearer)" }
         if let orgID { all["X-Org-Id"] = orgID }
@@ -90,7 +97,8 @@ final class Client {
         if keepsCookies {
             for header in response.headers(named: "Set-Cookie") {
                 let pair = header.split(separator: ";")[0].split(separator: "=", maxSplits: 1)
-                let name = String(pair[0]), value = pair.count > 1 ? String(pair[1]) : ""
+                let name = String(pair[0])
+                let value = pair.count > 1 ? String(pair[1]) : ""
                 if value.isEmpty || header.contains("Max-Age=0") { cookies[name] = nil } else { cookies[name] = value }
             }
         }
@@ -114,7 +122,12 @@ struct Person {
     let refreshToken: String
 
     /// Signs up a fresh user (unique email) who owns a new organization; the client carries the bearer.
-    static func signUp(_ name: String = "Person", services: Services = TestApp.services, organization: String? = nil, inviteToken: String? = nil) throws -> Person {
+    static func signUp(
+        _ name: String = "Person",
+        services: Services = TestApp.services,
+        organization: String? = nil,
+        inviteToken: String? = nil
+    ) throws -> Person {
         let client = Client(services: services)
         let email = "\(name.lowercased().filter(\.isLetter))-\(UUID().uuidString.prefix(8).lowercased())@example.com"
         let password = "correct horse \(UUID().uuidString.prefix(6))"
@@ -127,9 +140,14 @@ struct Person {
         let token = try #require(json["session"]?["access_token"]?.stringValue)
         client.bearer = token
         return Person(
-            client: client, id: try #require(json["user"]?["id"]?.stringValue), email: email, password: password,
-            organizationID: try #require(json["organization"]?["id"]?.stringValue), accessToken: token,
-            refreshToken: try #require(json["session"]?["refresh_token"]?.stringValue))
+            client: client,
+            id: try #require(json["user"]?["id"]?.stringValue),
+            email: email,
+            password: password,
+            organizationID: try #require(json["organization"]?["id"]?.stringValue),
+            accessToken: token,
+            refreshToken: try #require(json["session"]?["refresh_token"]?.stringValue)
+        )
     }
 }
 
