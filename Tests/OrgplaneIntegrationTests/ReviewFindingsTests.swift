@@ -440,17 +440,21 @@ struct ReviewFindingsTests {
         )
     }
 
+    /// A second session of `owner`'s (a thief who knows the password) whose password change
+    /// has verified the current password: its context, identity and the hash it verified.
+    private func thiefHalfwayThroughPasswordChange(of owner: Person) throws -> (Context, Identity, String) {
+        let login = Client().post("/api/auth/login", .object([("email", .string(owner.email)), ("password", .string(owner.password))]))
+        let thiefToken = try #require(login.json["session"]?["access_token"]?.stringValue)
+        let thief = context(bearer: thiefToken, connection: try Postgres.Connection(conninfo: TestApp.databaseURL))
+        let verified = try #require(try thief.store.read { db in try thief.store.passwordHash(db, userID: UserID(owner.id)!) })
+        return (thief, try thief.requireSession(), verified)
+    }
+
     @Test("A thief's password change verified before the owner's own change commits changes nothing")
     func passwordChangeRacingPasswordChange() throws {
         let owner = try Person.signUp("Olive")
-        let login = Client().post("/api/auth/login", .object([("email", .string(owner.email)), ("password", .string(owner.password))]))
-        let thiefToken = try #require(login.json["session"]?["access_token"]?.stringValue)
-        let connection = try Postgres.Connection(conninfo: TestApp.databaseURL)
-        let thief = context(bearer: thiefToken, connection: connection)
-        let thiefIdentity = try thief.requireSession()
-
         // The thief's request has verified the old password against the hash it read ...
-        let verified = try #require(try thief.store.read { db in try thief.store.passwordHash(db, userID: UserID(owner.id)!) })
+        let (thief, thiefIdentity, verified) = try thiefHalfwayThroughPasswordChange(of: owner)
         // ... when the owner's change commits (ending the thief's session too).
         let change = owner.client.post(
             "/api/auth/password",
@@ -477,12 +481,7 @@ struct ReviewFindingsTests {
     @Test("A password change whose hash moved on, or whose session the owner ended meanwhile, changes nothing")
     func passwordChangeAfterSessionEnded() throws {
         let owner = try Person.signUp("Otto")
-        let login = Client().post("/api/auth/login", .object([("email", .string(owner.email)), ("password", .string(owner.password))]))
-        let thiefToken = try #require(login.json["session"]?["access_token"]?.stringValue)
-        let connection = try Postgres.Connection(conninfo: TestApp.databaseURL)
-        let thief = context(bearer: thiefToken, connection: connection)
-        let thiefIdentity = try thief.requireSession()
-        let verified = try #require(try thief.store.read { db in try thief.store.passwordHash(db, userID: UserID(owner.id)!) })
+        let (thief, thiefIdentity, verified) = try thiefHalfwayThroughPasswordChange(of: owner)
         let newHash = TestApp.services.hasher.hash("the thief's choice")
 
         // A hash other than the one stored is refused while the session is live ...
