@@ -140,7 +140,36 @@ def signup(driver, base_url, email, name, org_name=None):
     visible(driver, "#content")
 
 
+def open_section(driver, label, path):
+    """Clicks a section in the navigation (found by its text) and waits for its URL."""
+    link = wait(driver).until(lambda d: next(
+        (a for a in d.find_elements(By.CSS_SELECTOR, "#section-links a") if a.text.strip() == label), None),
+        message=f"no section link {label!r}")
+    link.click()
+    wait_path(driver, "/app/" + path)
+    wait(driver).until(lambda d: d.find_element(By.CSS_SELECTOR, "#section-links a[aria-current='page']").text.strip() == label)
+
+
+def current_org(driver):
+    """The organization the switcher names (plain text for one, a menu button for several)."""
+    for css in ("#org-current", "#org-switcher-name"):
+        element = driver.find_element(By.CSS_SELECTOR, css)
+        if element.is_displayed():
+            return element.text.strip()
+    raise AssertionError("the switcher shows no organization")
+
+
+def switch_org(driver, name):
+    click(driver, "#org-switcher-button")
+    item = wait(driver).until(lambda d: next(
+        (b for b in d.find_elements(By.CSS_SELECTOR, "#org-menu-list button") if b.find_element(By.CSS_SELECTOR, ".org-menu-name").text.strip() == name), None))
+    item.click()
+    wait_text(driver, "#org-name", name)
+
+
 def member_row(driver, email):
+    if urlsplit(driver.current_url).path not in ("/app.html", "/app/members"):
+        open_section(driver, "Members", "members")
     return wait(driver).until(EC.visibility_of_element_located(
         (By.CSS_SELECTOR, f'#members-body tr[data-email="{email}"]')))
 
@@ -152,6 +181,8 @@ def confirm_dialog(driver):
 
 
 def create_invite(driver, role, email=None):
+    if urlsplit(driver.current_url).path != "/app/invitations":
+        open_section(driver, "Invitations", "invitations")
     if driver.find_element(By.CSS_SELECTOR, "#invite-form").get_attribute("hidden") is not None:
         click(driver, "#invite-created .secret-actions button")
     Select(visible(driver, "#invite-role")).select_by_value(role)
@@ -166,6 +197,8 @@ def create_invite(driver, role, email=None):
 
 
 def key_rows(driver, name):
+    if urlsplit(driver.current_url).path != "/app/keys":
+        open_section(driver, "API keys", "keys")
     rows = driver.find_elements(By.CSS_SELECTOR, "#keys-body tr")
     return [r for r in rows if r.find_element(By.CSS_SELECTOR, ".cell-title").text.strip().startswith(name)]
 
@@ -225,6 +258,7 @@ def test_scripts_render_safely_and_store_no_secrets():
             exported = set(re.findall(r"^export (?:async )?(?:function|const|let|class) ([A-Za-z_$][\w$]*)",
                                       script_code(target), flags=re.M))
             for imported in re.split(r"\s*,\s*", names.strip().rstrip(",")):
+                imported = imported.split(" as ")[0].strip()
                 assert imported in exported, f"{name} imports {imported}, which {path} does not export"
         assert not re.search(r"^import\s+(?!\{)", code, flags=re.M), f"{name}: only named imports"
 
@@ -306,23 +340,27 @@ def test_team_story(browser_factory, base_url, screenshot_dir):
     signup(owner, base_url, owner_email, "Ada Owner", org_name)
     wait_text(owner, "#org-name", org_name)
     wait_text(owner, "#org-role", "Owner")
-    slug_line = f"acme-{run} · 1 member · you are an owner"  # the slug comes from /api/me
+    slug_line = f"acme-{run} · 1 member"  # the slug comes from /api/me
     wait_text(owner, "#org-sub", slug_line)
     assert_no_layout_shift(owner, "main page after sign up")
-    assert Select(owner.find_element(By.CSS_SELECTOR, "#org-select")).first_selected_option.text == org_name
+    # One organization and no way to make another: its name as text, not a dead dropdown.
+    assert current_org(owner) == org_name
+    assert not owner.find_element(By.CSS_SELECTOR, "#org-switcher-button").is_displayed()
     member_row(owner, owner_email)
     assert_clean_console(owner, "main page")
 
     # -- rename the organization (owner only) ---------------------------------------------
-    click(owner, "#rename-button")
+    open_section(owner, "Settings", "settings")
     field = visible(owner, "#rename-input")
     field.send_keys(Keys.CONTROL, "a")
     field.send_keys(new_name + Keys.ENTER)
     wait_text(owner, "#org-name", new_name)
-    assert Select(owner.find_element(By.CSS_SELECTOR, "#org-select")).first_selected_option.text == new_name
+    assert current_org(owner) == new_name
     wait_text(owner, "#org-sub", slug_line)  # from the PATCH answer: the slug never changes
+    wait_text(owner, "#settings-slug", f"acme-{run}")
     owner.refresh()
     wait_text(owner, "#org-name", new_name)
+    assert urlsplit(owner.current_url).path == "/app/settings", "a reload stays in the section"
 
     # -- create an invite; the link is shown once ------------------------------------------
     token = create_invite(owner, "member")
@@ -331,6 +369,7 @@ def test_team_story(browser_factory, base_url, screenshot_dir):
     copy = click(owner, "#invite-created .btn-copy")
     wait(owner).until(lambda d: copy.text in ("Copied", "Select and copy"))
     wait(owner).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#invites-body tr")) == 1)
+    assert urlsplit(owner.current_url).path == "/app/invitations"
     capture(owner, "app-invite-created", screenshot_dir)
     assert_clean_console(owner, "invite creation")
 
@@ -359,6 +398,7 @@ def test_team_story(browser_factory, base_url, screenshot_dir):
     wait_text(teammate, "#org-name", new_name)
     wait_text(teammate, "#org-role", "Member")
     # A member sees no invite form and no buttons to manage others.
+    open_section(teammate, "Invitations", "invitations")
     visible(teammate, "#invites-denied")
     assert not teammate.find_element(By.CSS_SELECTOR, "#invite-create").is_displayed()
     row = member_row(teammate, owner_email)
@@ -377,6 +417,7 @@ def test_team_story(browser_factory, base_url, screenshot_dir):
                       .first_selected_option.get_attribute("value") == "admin")
     teammate.refresh()
     wait_text(teammate, "#org-role", "Admin")
+    open_section(teammate, "Invitations", "invitations")
     visible(teammate, "#invite-create")
     # An admin may not touch the owner.
     assert not member_row(teammate, owner_email).find_elements(By.CSS_SELECTOR, "select, button")
@@ -402,14 +443,15 @@ def test_team_story(browser_factory, base_url, screenshot_dir):
     wait_path(third, "/app.html")
     wait_text(third, "#org-name", new_name)
     wait_text(third, "#org-role", "Viewer")
-    switcher = Select(visible(third, "#org-select"))
-    assert sorted(o.text for o in switcher.options) == sorted([new_name, f"Third {run}"])
-    switcher.select_by_visible_text(f"Third {run}")
-    wait_text(third, "#org-name", f"Third {run}")
+    click(third, "#org-switcher-button")
+    names = [e.text.strip() for e in third.find_elements(By.CSS_SELECTOR, "#org-menu-list .org-menu-name")]
+    assert sorted(names) == sorted([new_name, f"Third {run}"])
+    click(third, "#org-switcher-button")  # closes the menu again
+    switch_org(third, f"Third {run}")
     third.refresh()  # the choice is remembered by the server
     wait_text(third, "#org-name", f"Third {run}")
-    Select(visible(third, "#org-select")).select_by_visible_text(new_name)
-    wait_text(third, "#org-name", new_name)
+    switch_org(third, new_name)
+    open_section(third, "API keys", "keys")
     assert not third.find_element(By.CSS_SELECTOR, "#scope-dataplane-write").is_enabled(), "viewers cannot pick write"
     assert_clean_console(third, "third user")
 
@@ -422,6 +464,7 @@ def test_team_story(browser_factory, base_url, screenshot_dir):
 
     # -- an API key: shown once, works, revoked in the page, refused -----------------------
     key_name = f"ci key {run}"
+    open_section(owner, "API keys", "keys")
     click(owner, "#key-new-button")
     fill(owner, "#key-name", key_name)
     scope = owner.find_element(By.CSS_SELECTOR, "#scope-org-read")

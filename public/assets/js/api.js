@@ -310,4 +310,9 @@ export const orgplane = {
   apiKeys: (id) => api.get(`/api/organizations/${enc(id)}/api-keys`),
   createApiKey: (id, body) => api.post(`/api/organizations/${enc(id)}/api-keys`, body),
   revokeApiKey: (id, keyId) => api.del(`/api/organizations/${enc(id)}/api-keys/${enc(keyId)}`),
+  /** `params`: a URLSearchParams of limit, cursor, action, actor. */
+  audit: (id, params) => api.get(`/api/organizations/${enc(id)}/audit?${params}`),
+  sessions: () => api.get('/api/me/sessions'),
+  endSession: (sessionId) => api.del(`/api/me/sessions/${enc(sessionId)}`),
+  endOtherSessions: () => api.del('/api/me/sessions'),
 };

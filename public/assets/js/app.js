@@ -1,13 +1,13 @@
-// Main page: organization switcher, rename, members, invitations and API keys. This file
-// loads and wires; each part lives in app/ (state and loading in app/state.js).
+// Main page: the organization switcher and header, then one section at a time (Members,
+// Invitations, API keys, Database, Agents, Audit log, Settings) at its own URL
+// (/app/<section>; app/sections.js is the registry and the router). This file loads and
+// wires; each part lives in app/ (state and loading in app/state.js).
 import { errorMessage, mayHaveSession, loginUrl } from './api.js';
 import { logout } from './session.js';
-import { $, announce } from './ui.js';
+import { $, announce, initCounters } from './ui.js';
 import { state, loadMe, chooseOrganization, loadOrgData, setReloadAll } from './app/state.js';
 import { renderUser, renderSwitcher, renderHeader, wireOrgHeader } from './app/org-header.js';
-import { renderMembers } from './app/members.js';
-import { renderInviteForm, renderInvites, wireInvites } from './app/invites.js';
-import { renderScopes, renderKeys, wireKeys } from './app/keys.js';
+import { renderSections, startRouter, showCurrent } from './app/sections.js';
 
 function showOnly(id) {
   for (const part of ['loading', 'load-error', 'no-org', 'content']) {
@@ -23,14 +23,11 @@ function showLoadError(err) {
   showOnly('load-error');
 }
 
-function renderAll() {
-  renderSwitcher();
-  renderHeader();
-  renderMembers();
-  renderInviteForm();
-  renderInvites();
-  renderScopes();
-  renderKeys();
+/** The tab's title: the section, then the organization. */
+function setTitle(section) {
+  const parts = [section ? section.label : 'Not found'];
+  if (state.org) parts.push(state.org.name);
+  document.title = [...parts, 'Orgplane'].join(' · ');
 }
 
 // /api/me, the organization to show (the first one if none is selected yet) and its lists.
@@ -44,14 +41,16 @@ async function loadEverything() {
     if (!err.sessionLost) showLoadError(err);
     return;
   }
+  renderSwitcher();
   if (!state.org) {
-    renderSwitcher();
     $('#no-org-create').hidden = !state.orgCreationOpen;
     showOnly('no-org');
     document.title = 'Orgplane';
     return;
   }
-  renderAll();
+  renderHeader();
+  renderSections();
+  showCurrent();
   showOnly('content');
 }
 
@@ -68,16 +67,16 @@ async function reloadAll(message) {
 }
 
 if (!mayHaveSession()) {
-  location.replace(loginUrl('/app.html'));
+  location.replace(loginUrl());
 } else {
   setReloadAll(reloadAll);
+  startRouter(setTitle);
+  initCounters();
   $('#logout-button').addEventListener('click', logout);
   $('#retry-button').addEventListener('click', () => {
     showOnly('loading');
     loadEverything();
   });
   wireOrgHeader();
-  wireInvites();
-  wireKeys();
   loadEverything();
 }

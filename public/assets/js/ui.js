@@ -349,3 +349,33 @@ export function roleLabel(role) {
 export function roleBadge(role) {
   return h('span', { class: `badge badge-${ROLE_LABELS[role] ? role : 'other'}` }, roleLabel(role));
 }
+
+// ---- character counters -----------------------------------------------------------
+
+/**
+ * A "12 / 100" counter under every input with `data-counter` and a maxlength, read by
+ * screen readers with the field (aria-describedby) and marked when the limit is reached.
+ * Code that sets such a field's value dispatches an `input` event to update it.
+ */
+export function initCounters(root = document) {
+  for (const input of $$('input[data-counter][maxlength]', root)) {
+    if (!input.id) input.id = `f-${Math.random().toString(36).slice(2, 9)}`;
+    const counter = h('p', { class: 'counter', id: `${input.id}-counter` });
+    // The hint under the field (if any) and the counter share one row.
+    const hint = input.nextElementSibling && input.nextElementSibling.classList.contains('hint') ? input.nextElementSibling : null;
+    const foot = h('div', { class: 'field-foot' });
+    input.after(foot);
+    foot.append(...(hint ? [hint] : []), counter);
+    const described = (input.getAttribute('aria-describedby') || '').split(' ').filter(Boolean);
+    input.setAttribute('aria-describedby', [...described, counter.id].join(' '));
+    const update = () => {
+      const max = input.maxLength;
+      const used = input.value.length;
+      counter.textContent = used >= max ? `${used} / ${max} characters: the limit` : `${used} / ${max} characters`;
+      counter.classList.toggle('is-full', used >= max);
+    };
+    input.addEventListener('input', update);
+    input.form?.addEventListener('reset', () => setTimeout(update));
+    update();
+  }
+}

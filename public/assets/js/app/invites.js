@@ -99,3 +99,13 @@ function revokeInvite(invite, button) {
 export function wireInvites() {
   $('#invite-form').addEventListener('submit', createInvite);
 }
+
+export const section = {
+  id: 'invitations',
+  label: 'Invitations',
+  mount: wireInvites,
+  render() {
+    renderInviteForm();
+    renderInvites();
+  },
+};

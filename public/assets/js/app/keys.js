@@ -168,3 +168,13 @@ export function wireKeys() {
     if (e.key === 'Escape') toggleKeyForm(false);
   });
 }
+
+export const section = {
+  id: 'keys',
+  label: 'API keys',
+  mount: wireKeys,
+  render() {
+    renderScopes();
+    renderKeys();
+  },
+};

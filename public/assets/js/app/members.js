@@ -8,6 +8,12 @@ import {
 import { renderHeaderCount } from './org-header.js';
 import { reloadKeys } from './keys.js';
 
+export const section = {
+  id: 'members',
+  label: 'Members',
+  render: () => renderMembers(),
+};
+
 export const reloadMembers = () => reloadList(orgplane.members, 'members', renderMembers);
 
 export function renderMembers() {

@@ -1,89 +1,65 @@
-// The top of the main page: the account button, the organization switcher, the header
-// (name, slug, member count, my role), renaming and creating organizations.
+// The top of the main page: the account button, the organization switcher (a menu of the
+// organizations, with "New organization" when creating them is open), and the header
+// (name, slug, member count, my role).
 import { orgplane, errorMessage } from '../api.js';
 import { submitForm } from '../forms.js';
-import { $, h, announce, toast, hideMessage, clearFieldErrors, roleBadge, roleLabel } from '../ui.js';
-import { state, canRename, initials, reloadAll } from './state.js';
+import { $, h, toast, roleBadge } from '../ui.js';
+import { state, initials, reloadAll } from './state.js';
 
 export function renderUser() {
   const user = state.me.user;
   $('#user-avatar').textContent = initials(user.name.trim() ? user.name : user.email);
-  const link = $('#account-link');
-  link.title = `Account: ${user.email}`;
-  link.setAttribute('aria-label', `Account settings (${user.email})`);
+  $('#account-link').setAttribute('aria-label', `Account settings (${user.email})`);
 }
 
+/**
+ * One organization and no way to create another: its name as plain text (no dead
+ * dropdown). Otherwise a button with the whole name that opens the list.
+ */
 export function renderSwitcher() {
-  const select = $('#org-select');
   const orgs = state.me.organizations;
-  select.replaceChildren();
-  if (!orgs.length) {
-    select.append(h('option', { value: '' }, 'No organization'));
-    select.disabled = true;
-    return;
-  }
-  for (const org of orgs) {
-    select.append(h('option', { value: org.id, selected: state.org && org.id === state.org.id }, org.name));
-  }
-  select.disabled = false;
-  select.title = orgs.length < 2 ? 'You belong to one organization' : 'Switch organization';
+  const button = $('#org-switcher-button');
+  const plain = $('#org-current');
+  const name = state.org ? state.org.name : 'No organization';
+  const menu = orgs.length > 1 || (state.orgCreationOpen && orgs.length > 0);
+  plain.hidden = menu;
+  button.hidden = !menu;
+  plain.textContent = name;
+  $('#org-switcher-name').textContent = name;
+  $('#new-org-button').hidden = !state.orgCreationOpen;
+  $('#org-menu-list').replaceChildren(...orgs.map((org) => {
+    const selected = state.org && org.id === state.org.id;
+    const item = h('button', {
+      type: 'button',
+      class: 'org-menu-item',
+      'aria-current': selected ? 'true' : null,
+      dataset: { orgId: org.id },
+    }, h('span', { class: 'org-menu-name' }, org.name), roleBadge(org.role));
+    item.addEventListener('click', () => switchOrganization(org));
+    return h('li', {}, item);
+  }));
 }
 
 export function renderHeader() {
   const org = state.org;
-  document.title = `${org.name} · Orgplane`;
   $('#org-name').textContent = org.name;
   $('#org-role').replaceChildren(roleBadge(org.role));
   renderHeaderCount();
-  $('#rename-button').hidden = !canRename() || !$('#rename-form').hidden;
-  $('#new-org-button').hidden = !state.orgCreationOpen;
 }
 
 export function renderHeaderCount() {
-  const org = state.org;
   const count = state.members.length;
-  const role = roleLabel(org.role);
-  $('#org-sub').textContent = `${org.slug} · ${count} ${count === 1 ? 'member' : 'members'} · you are ${/^[aeiou]/i.test(role) ? 'an' : 'a'} ${role.toLowerCase()}`;
+  $('#org-sub').textContent = `${state.org.slug} · ${count} ${count === 1 ? 'member' : 'members'}`;
 }
 
-function openRename(open) {
-  const form = $('#rename-form');
-  form.hidden = !open;
-  $('#org-title-view').hidden = open;
-  $('#rename-button').hidden = open || !canRename();
-  hideMessage($('#rename-message'));
-  clearFieldErrors(form);
-  if (open) {
-    const input = $('#rename-input');
-    input.value = state.org.name;
-    input.focus();
-    input.select();
-  } else {
-    $('#rename-button').focus();
+function openMenu(open, { focus = true } = {}) {
+  const button = $('#org-switcher-button');
+  $('#org-menu').hidden = !open;
+  button.setAttribute('aria-expanded', String(open));
+  if (open && focus) {
+    const first = $('#org-menu-list button[aria-current]') || $('#org-menu-list button');
+    if (first) first.focus();
   }
-}
-
-function rename(event) {
-  event.preventDefault();
-  const name = $('#rename-input').value.trim();
-  submitForm(event.currentTarget, {
-    message: $('#rename-message'),
-    fieldErrors: { invalid_name: $('#rename-input') },
-    check: () => {
-      if (name !== state.org.name) return true;
-      openRename(false);
-      return false;
-    },
-    send: async () => {
-      const org = await orgplane.renameOrganization(state.org.id, name);
-      state.org = { ...state.org, name: org.name, slug: org.slug };
-      for (const o of state.me.organizations) if (o.id === org.id) o.name = org.name;
-      renderSwitcher();
-      renderHeader();
-      openRename(false);
-      toast('Organization renamed.');
-    },
-  });
 }
 
 function createOrganization(event, input, message) {
@@ -103,45 +79,52 @@ function createOrganization(event, input, message) {
   });
 }
 
-async function switchOrganization() {
-  const select = $('#org-select');
-  const id = select.value;
-  if (!state.org || id === state.org.id) return;
-  const target = state.me.organizations.find((o) => o.id === id);
-  select.disabled = true;
+async function switchOrganization(target) {
+  openMenu(false, { focus: false });
+  const button = $('#org-switcher-button');
+  button.focus();
+  if (!state.org || target.id === state.org.id) return;
+  button.disabled = true;
   $('#content').classList.add('busy-dim');
   try {
-    await orgplane.selectOrganization(id);
+    await orgplane.selectOrganization(target.id);
     $('#invite-created').hidden = true;
     $('#key-created').hidden = true;
     $('#invite-form').hidden = false;
     await reloadAll(`Switched to ${target.name}.`);
   } catch (err) {
-    if (err.sessionLost) return;
-    toast(errorMessage(err), 'error');
-    select.value = state.org.id;
+    if (!err.sessionLost) toast(errorMessage(err), 'error');
   } finally {
     $('#content').classList.remove('busy-dim');
+    button.disabled = false;
     renderSwitcher();
   }
 }
 
 export function wireOrgHeader() {
-  $('#org-select').addEventListener('change', switchOrganization);
-  $('#rename-button').addEventListener('click', () => openRename(true));
-  $('#rename-cancel').addEventListener('click', () => openRename(false));
-  $('#rename-form').addEventListener('submit', rename);
-  $('#rename-input').addEventListener('keydown', (e) => {
-    if (e.key === 'Escape') openRename(false);
+  const button = $('#org-switcher-button');
+  button.addEventListener('click', () => openMenu($('#org-menu').hidden));
+  $('#org-switcher').addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && !$('#org-menu').hidden) {
+      openMenu(false);
+      button.focus();
+    }
+  });
+  // A click or focus outside closes the menu.
+  document.addEventListener('click', (e) => {
+    if (!$('#org-menu').hidden && !$('#org-switcher').contains(e.target)) openMenu(false, { focus: false });
+  });
+  $('#org-switcher').addEventListener('focusout', (e) => {
+    if (e.relatedTarget && !$('#org-switcher').contains(e.relatedTarget)) openMenu(false, { focus: false });
   });
   $('#new-org-button').addEventListener('click', () => {
-    const form = $('#new-org-form');
-    form.hidden = !form.hidden;
-    if (!form.hidden) $('#new-org-name').focus();
+    openMenu(false, { focus: false });
+    $('#new-org-form').hidden = false;
+    $('#new-org-name').focus();
   });
   $('#new-org-cancel').addEventListener('click', () => {
     $('#new-org-form').hidden = true;
-    $('#new-org-button').focus();
+    button.focus();
   });
   $('#new-org-form').addEventListener('submit', (e) => createOrganization(e, $('#new-org-name'), $('#new-org-message')));
   $('#first-org-form').addEventListener('submit', (e) => createOrganization(e, $('#first-org-name'), $('#first-org-message')));
