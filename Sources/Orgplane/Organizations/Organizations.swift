@@ -1,10 +1,12 @@
 /// Creating and renaming organizations: the domain operations behind the organization routes.
 enum Organizations {
-    /// A new organization with `identity`'s user as its owner.
+    /// A new organization with `identity`'s user as its owner, its schema and roles
+    /// provisioned in the same transaction.
     static func create(_ context: Context, by identity: Identity, name: String) throws -> OrganizationSummary {
         let store = context.store
         return try store.write { db in
             let organization = try store.createOrganization(db, name: name, ownerID: identity.user.id)
+            try Tenancy.provision(store, db, Tenant(organization.id))
             try context.audit(db, .organizationCreated, organizationID: organization.id, target: .organization(organization.id))
             return organization
         }
