@@ -8,8 +8,10 @@
 #   log / die                          messages on stderr
 #   $ORGPLANE_ROOT                     absolute path of the repository
 #   pg_start DIR PORT [test]           create (first time) and start a private PostgreSQL 15
-#                                      cluster in DIR (data in DIR/data, socket in DIR/run),
-#                                      then make sure database `orgplane` exists
+#                                      cluster in DIR (data in DIR/data, socket in DIR/run;
+#                                      TCP too on $PG_LISTEN when set), then make sure
+#                                      database `orgplane` exists
+#   pg_hba                             that cluster's pg_hba.conf (lease roles: scram only)
 #   pg_stop DIR [mode]                 stop it (mode: fast (default) | immediate | smart)
 #   pg_is_running DIR                  0 if the cluster in DIR is up
 #   pg_url ROLE DIR PORT               libpq URI for ROLE over the unix socket in DIR/run
@@ -120,7 +122,8 @@ pg_is_running() {
 
 # pg_start DIR PORT [test]
 #   DIR/data  the cluster (initdb on first use; reused afterwards)
-#   DIR/run   the unix socket directory (the server listens on no TCP port at all)
+#   DIR/run   the unix socket directory (no TCP port at all, unless PG_LISTEN=127.0.0.1 e.g.)
+#   DIR/data/pg_hba.conf  written by pg_hba (below) on every start
 #   DIR/log   postgresql.log
 #   "test" as third argument adds settings that trade durability for speed
 #   (fsync=off etc.): only ever for a throwaway cluster.
@@ -151,10 +154,11 @@ pg_start() {
             echo "include_if_exists = 'orgplane.conf'" >>"$dir/data/postgresql.conf"
         fi
         # Our settings, rewritten on every start (so a changed port applies).
-        # Unix socket only: listen_addresses = '' means no TCP at all.
+        # Unix socket only unless PG_LISTEN names addresses (listen_addresses = '' means
+        # no TCP at all); scripts/test listens on 127.0.0.1 too, for leases over TCP.
         {
             echo "# written by scripts/lib.sh pg_start — rewritten on every start"
-            echo "listen_addresses = ''"
+            echo "listen_addresses = '${PG_LISTEN:-}'"
             echo "port = $port"
             echo "unix_socket_directories = '$dir/run'"
             echo "unix_socket_permissions = 0777"
@@ -169,7 +173,8 @@ pg_start() {
                 echo "full_page_writes = off"
             fi
         } >"$dir/data/orgplane.conf"
-        (( EUID == 0 )) && chown postgres:postgres "$dir/data/orgplane.conf"
+        pg_hba >"$dir/data/pg_hba.conf"
+        (( EUID == 0 )) && chown postgres:postgres "$dir/data/orgplane.conf" "$dir/data/pg_hba.conf"
         log "starting PostgreSQL ($dir, socket $dir/run, port $port)"
         pg_as_owner "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/log/postgresql.log" \
             -w -t 60 start >/dev/null \
@@ -182,6 +187,27 @@ pg_start() {
         log "creating database orgplane"
         pg_psql "$dir" "$port" postgres -qc "CREATE DATABASE orgplane" >/dev/null
     fi
+}
+
+# pg_hba — the cluster's client authentication, first match wins. Lease roles (members of
+# orgplane_lease, directly or not; docs/TENANCY.md "Leases") prove their password with
+# SCRAM-SHA-256 wherever they come from: trust would let an expired or revoked lease in
+# (VALID UNTIL is checked only at password login). Everyone else keeps the local trust the
+# scripts rely on (the superuser, the service role, the migrator), over the socket and
+# loopback only. Rewritten on every start, like orgplane.conf.
+pg_hba() {
+    cat <<'HBA'
+# written by scripts/lib.sh pg_start — rewritten on every start
+# TYPE  DATABASE     USER              ADDRESS         METHOD
+local   all          +orgplane_lease                   scram-sha-256
+host    all          +orgplane_lease   all             scram-sha-256
+local   all          all                               trust
+host    all          all               127.0.0.1/32    trust
+host    all          all               ::1/128         trust
+local   replication  all                               trust
+host    replication  all               127.0.0.1/32    trust
+host    replication  all               ::1/128         trust
+HBA
 }
 
 # pg_stop DIR [fast|immediate|smart] — no-op when not running.
