@@ -31,6 +31,10 @@ public struct FastCGIPool: Sendable {
     public var payloadTooLarge: Response
     /// Called once on each worker thread, in the child process: what answers its requests.
     public var makeResponder: @Sendable () -> any Responder
+    /// Run once in each child process on a thread of its own, beside the workers (e.g. the
+    /// sweeper); it must return soon after its argument says the child is stopping. The child
+    /// does not wait for it: it ends with the workers.
+    public var background: (@Sendable (_ shouldStop: @escaping @Sendable () -> Bool) -> Void)?
     /// The first word of every log line (the command's name).
     public var label: String
     public var log: LogWriter
@@ -43,6 +47,7 @@ public struct FastCGIPool: Sendable {
         payloadTooLarge: Response,
         label: String = "serve",
         log: LogWriter = .standardError,
+        background: (@Sendable (_ shouldStop: @escaping @Sendable () -> Bool) -> Void)? = nil,
         makeResponder: @escaping @Sendable () -> any Responder
     ) {
         self.listener = listener
@@ -53,6 +58,7 @@ public struct FastCGIPool: Sendable {
         self.label = label
         self.log = log
         self.makeResponder = makeResponder
+        self.background = background
     }
 
     /// Runs the supervisor until a stop signal, then stops the children gracefully and
@@ -125,6 +131,11 @@ public struct FastCGIPool: Sendable {
                 )
                 done.leave()
             }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+        if let background {
+            let thread = Thread { background({ stopRequested != 0 }) }
             thread.stackSize = 1 << 20
             thread.start()
         }

@@ -23,6 +23,11 @@ public enum Application {
 
     /// A worker: owns one database connection (connected lazily, reconnected after failures).
     public static func worker(services: Services) -> Worker { Worker(services: services) }
+
+    /// A sweeper (`Sweeper`) with every registered job, logging to standard error.
+    public static func sweeper(services: Services) -> Sweeper {
+        Sweeper(services: services, log: { line in LogWriter.standardError.write(line) })
+    }
 }
 
 /// Answers requests on one thread with one database connection.

@@ -31,6 +31,8 @@ extension Commands {
                 // The longest a request should take: the dataplane timeout, plus 5 s.
                 stopDeadlineMilliseconds: config.dataplaneTimeoutMilliseconds + 5_000,
                 payloadTooLarge: APIError.payloadTooLarge.response,
+                // One sweeper per worker process (jobs run one at a time across all of them).
+                background: { shouldStop in Application.sweeper(services: services).run(shouldStop: shouldStop) },
                 makeResponder: { WorkerResponder(Application.worker(services: services)) }
             )
             try pool.run()

@@ -135,15 +135,4 @@ enum Accounts {
     }
 
     static let wrongCurrentPassword = APIError(.invalidCredentials, "The current password is not correct.")
-
-    /// About one write in `garbageOdds` also clears expired rate-limit windows and old
-    /// sessions, so those tables stay small without a timer or any state in the pool.
-    static let garbageOdds = 500
-
-    static func maybeCollectGarbage(_ context: Context) {
-        guard Int.random(in: 0..<garbageOdds) == 0 else { return }
-        let store = context.store
-        try? store.read { db in try store.collectGarbage(db) }
-        try? store.read { db in try store.deleteExpiredAuditEvents(db, olderThanDays: context.configuration.auditRetentionDays) }
-    }
 }

@@ -35,6 +35,8 @@ public struct Configuration: Sendable {
     public var passwordIterations: Int = 2
     /// Days audit events are kept (at least 30; the database function refuses fewer).
     public var auditRetentionDays: Int = 365
+    /// Seconds between two ticks of each worker process's sweeper (`Sweeper`).
+    public var sweepIntervalSeconds: Int = 10
 
     /// Attempts allowed per window, per bucket.
     public struct RateLimits: Sendable {
@@ -148,6 +150,7 @@ public struct Configuration: Sendable {
         config.passwordMemoryKiB = integer("PASSWORD_MEMLIMIT_KIB", 19456, 19456...1_048_576)
         config.passwordIterations = integer("PASSWORD_OPSLIMIT", 2, 2...10)
         config.auditRetentionDays = integer("AUDIT_RETENTION_DAYS", 365, 30...36_500)
+        config.sweepIntervalSeconds = integer("SWEEP_INTERVAL_SECONDS", 10, 1...3600)
         return problems.isEmpty ? .success(config) : .failure(ConfigurationErrors(problems: problems))
     }
 }

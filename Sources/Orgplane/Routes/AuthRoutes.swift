@@ -33,7 +33,6 @@ enum AuthRoutes {
         let (user, organization, sessionID, refreshToken) = result
         let session = try issue(context, user: user, sessionID: sessionID, refreshToken: refreshToken, now: now)
         context.cookies.append(Cookies.organization(organization.id, configuration: context.configuration))
-        Accounts.maybeCollectGarbage(context)
         return noStore(context.json(201, SignedUp(user: user, organization: organization, session: session).json))
     }
 
@@ -71,7 +70,6 @@ enum AuthRoutes {
         )
         let session = try issue(context, user: found.user, sessionID: sessionID, refreshToken: refreshToken, now: now)
         if let organization { context.cookies.append(Cookies.organization(organization.id, configuration: context.configuration)) }
-        Accounts.maybeCollectGarbage(context)
         return noStore(context.json(200, SignedIn(user: found.user, session: session, organization: organization).json))
     }
 
@@ -85,7 +83,6 @@ enum AuthRoutes {
         switch try Accounts.refresh(context, token: token) {
         case .rotated(let sessionID, let user, let refreshToken):
             let session = try issue(context, user: user, sessionID: sessionID, refreshToken: refreshToken, now: context.now)
-            Accounts.maybeCollectGarbage(context)
             return noStore(context.json(200, Refreshed(session: session).json))
         case .reused:
             context.cookies = Cookies.cleared(configuration: context.configuration)

@@ -170,7 +170,7 @@ extension Store {
 extension Store {
     /// Deletes what can no longer matter: rate-limit windows over a day old, and sessions
     /// (with their refresh tokens) that expired or were revoked over `retentionDays` ago.
-    /// Called now and then from write paths; the pool keeps no timer and no state for it.
+    /// Run by the sweeper's `garbage` job.
     func collectGarbage(_ db: Connection, retentionDays: Int = 30) throws {
         try db.query("delete from orgplane.rate_limits where window_start < now() - interval '1 day'")
         try db.query(
