@@ -33,6 +33,8 @@ struct SCRAMLoginTests {
         // passes it as a parameter to a function (the statement log holds the verifier at most).
         let verifier = SCRAM.verifier(password: password)
         try admin.executeTrustedScript("create role \(role) login in role orgplane_lease password '\(verifier)'")
+        // CONNECT is revoked from PUBLIC (0012); leases get it one by one, as this role does.
+        try admin.executeTrustedScript("grant connect on database orgplane to \(role)")
         return role
     }
 
@@ -40,7 +42,7 @@ struct SCRAMLoginTests {
     func login() throws {
         let password = Secrets.randomToken(bytes: 24)
         let role = try Self.leaseLikeRole(password: password)
-        defer { _ = try? Superuser.connect().executeTrustedScript("drop role if exists \(role)") }
+        defer { _ = try? Superuser.connect().executeTrustedScript("revoke connect on database orgplane from \(role); drop role if exists \(role)") }
 
         for tcp in [false, true] {
             let connection = try Postgres.Connection(conninfo: try Self.url(role: role, password: password, tcp: tcp))

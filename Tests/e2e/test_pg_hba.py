@@ -36,6 +36,7 @@ def test_a_lease_role_needs_its_password_on_the_socket_and_on_tcp_and_the_servic
     password = secrets.token_urlsafe(24)
     admin("do $$ begin if not exists (select 1 from pg_roles where rolname = 'orgplane_lease') then create role orgplane_lease nologin; end if; end $$",
           f"create role {role} login in role orgplane_lease",
+          f"grant connect on database orgplane to {role}",  # CONNECT is not PUBLIC's (0012)
           f"set password_encryption = 'scram-sha-256'; alter role {role} password '{password}'")
     try:
         for where in (f"host={socket} port={port}", f"host=127.0.0.1 port={port}"):
@@ -47,4 +48,4 @@ def test_a_lease_role_needs_its_password_on_the_socket_and_on_tcp_and_the_servic
             assert wrong.returncode != 0 and "password authentication failed" in wrong.stderr
         assert psql("select current_user", url=f"host={socket} port={port} dbname=orgplane user=orgplane_service").stdout.strip() == "orgplane_service"
     finally:
-        admin(f"drop role if exists {role}")
+        admin(f"revoke connect on database orgplane from {role}", f"drop role if exists {role}")
