@@ -17,8 +17,9 @@ public enum Application {
     public static func services(configuration: Configuration, clock: Clock = .system) throws -> Services {
         let catalogue = try OperationCatalogue.load(path: configuration.dataplaneCatalogue)
         let migrations = try Migration.load(directory: configuration.migrationsDirectory)
+        let tenantMigrations = try Migration.loadTenant(directory: configuration.migrationsDirectory)
         ConnectionCache.globalInit()
-        return Services(configuration: configuration, clock: clock, catalogue: catalogue, migrations: migrations)
+        return Services(configuration: configuration, clock: clock, catalogue: catalogue, migrations: migrations, tenantMigrations: tenantMigrations)
     }
 
     /// A worker: owns one database connection (connected lazily, reconnected after failures).

@@ -17,6 +17,8 @@ enum Commands {
     }
 
     static func migrate(_ env: [String: String]) -> Int32 {
+        // Unbuffered, so that progress lines appear as batches finish.
+        func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
         var env = env
         if (env["DATABASE_URL"] ?? "").isEmpty, let url = env["MIGRATE_DATABASE_URL"] { env["DATABASE_URL"] = url }
         let config: Configuration
@@ -28,10 +30,22 @@ enum Commands {
             let migrations = try Migration.load(directory: config.migrationsDirectory)
             let connection = try Connection(conninfo: config.migrateDatabaseURL)
             let applied = try Migrator.migrate(connection, migrations: migrations)
-            print(
+            say(
                 applied.isEmpty
                     ? "migrate: up to date (\(migrations.count) migrations)"
                     : "migrate: applied \(applied.map { String(format: "%04d", $0) }.joined(separator: ", "))"
+            )
+            // Then every organization's schema: provisioned if missing (the upgrade to 0012),
+            // tenant migrations applied where missing, with progress.
+            let tenantMigrations = try Migration.loadTenant(directory: config.migrationsDirectory)
+            let batchSize = Int(env["TENANT_MIGRATE_BATCH"] ?? "").flatMap { (1...10_000).contains($0) ? $0 : nil } ?? 50
+            let tenants = try TenantMigrator.migrate(connection, migrations: tenantMigrations, batchSize: batchSize) { progress in
+                say("migrate: \(progress)")
+            }
+            say(
+                tenants == 0
+                    ? "migrate: tenant schemas up to date (\(tenantMigrations.count) tenant migrations)"
+                    : "migrate: provisioned or migrated \(tenants) tenant schema(s)"
             )
             return 0
         } catch let error as PostgresError {

@@ -37,7 +37,7 @@ enum Accounts {
                 let fallback = name.isEmpty ? String(email.split(separator: "@")[0]) : name
                 let orgName = organizationName ?? String(String.UnicodeScalarView(fallback.unicodeScalars.prefix(93))) + "'s team"
                 organization = try store.createOrganization(db, name: orgName, ownerID: user.id)
-                try Tenancy.provision(store, db, Tenant(organization.id))
+                try Tenancy.provision(store, db, Tenant(organization.id), migrations: context.services.tenantMigrations)
                 try context.audit(
                     db,
                     .organizationCreated,

@@ -16,11 +16,19 @@ public struct Services: Sendable {
     public let dummyPasswordHash: String
     /// The migrations the running code expects (version → checksum).
     public let expectedMigrations: [Migration]
+    /// The tenant migrations (`migrations/tenant/`) every organization's schema gets.
+    public let tenantMigrations: [Migration]
     /// Dataplane calls in flight in this process (each forked worker process has its own): the
     /// one thing here that changes between requests, a load bound, never who may do what.
     public let dataplaneSlots: Slots
 
-    public init(configuration: Configuration, clock: Clock = .system, catalogue: OperationCatalogue, migrations: [Migration]) {
+    public init(
+        configuration: Configuration,
+        clock: Clock = .system,
+        catalogue: OperationCatalogue,
+        migrations: [Migration],
+        tenantMigrations: [Migration] = []
+    ) {
         self.configuration = configuration
         self.clock = clock
         signer = TokenSigner(secret: configuration.jwtSecret, issuer: configuration.jwtIssuer)
@@ -30,6 +38,7 @@ public struct Services: Sendable {
         Secrets.initialize()
         dummyPasswordHash = hasher.hash(Secrets.randomToken())
         expectedMigrations = migrations
+        self.tenantMigrations = tenantMigrations
         dataplaneSlots = Slots(configuration.dataplaneMaxConcurrent)
     }
 }

@@ -35,6 +35,17 @@ public struct Migration: Sendable, Equatable {
     }
 }
 
+extension Migration {
+    /// The tenant migrations, `<directory>/tenant/NNNN_name.sql` (same naming, order and
+    /// checksum rules); none when that directory does not exist.
+    public static func loadTenant(directory: String) throws -> [Migration] {
+        let tenant = directory + "/tenant"
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: tenant, isDirectory: &isDirectory), isDirectory.boolValue else { return [] }
+        return try load(directory: tenant)
+    }
+}
+
 /// A plain-words migration problem.
 public struct MigrationError: Error, CustomStringConvertible {
     public let description: String

@@ -6,7 +6,7 @@ enum Organizations {
         let store = context.store
         return try store.write { db in
             let organization = try store.createOrganization(db, name: name, ownerID: identity.user.id)
-            try Tenancy.provision(store, db, Tenant(organization.id))
+            try Tenancy.provision(store, db, Tenant(organization.id), migrations: context.services.tenantMigrations)
             try context.audit(db, .organizationCreated, organizationID: organization.id, target: .organization(organization.id))
             return organization
         }
