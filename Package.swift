@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "JWTTests", dependencies: ["JWT", "CJWT", "Secrets"], swiftSettings: swiftSettings),
         .testTarget(name: "SecretsTests", dependencies: ["Secrets"], swiftSettings: swiftSettings),
         .testTarget(name: "SQLParserTests", dependencies: ["SQLParser"], swiftSettings: swiftSettings),
-        .testTarget(name: "OrgplaneTests", dependencies: ["Orgplane", "HTTP", "Postgres"], swiftSettings: swiftSettings),
+        .testTarget(name: "OrgplaneTests", dependencies: ["Orgplane", "HTTP", "Postgres", "SQLParser"], swiftSettings: swiftSettings),
         .testTarget(
             name: "OrgplaneIntegrationTests",
             dependencies: ["Orgplane", "HTTP", "Postgres", "Secrets"],

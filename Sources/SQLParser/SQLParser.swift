@@ -26,13 +26,20 @@ public enum SQLParser {
     public static let stackSize = 16 << 20
 
     /// Parses one query text: its tree, fingerprint and token count, or why not.
-    public static func parse(_ text: String) -> Result<ParsedSQL, SQLParseError> {
+    public static func parse(_ text: String) -> Result<ParsedSQL, SQLParseError> { parse(text) { $0 } }
+
+    /// Parses `text` and hands the result to `body`, both on the large-stack thread (so a
+    /// recursive walk of the tree, up to `maxTreeDepth` deep, has the same stack).
+    public static func parse<T>(_ text: String, then body: (ParsedSQL) -> T) -> Result<T, SQLParseError> {
         let bytes = Array(text.utf8)
         guard bytes.count <= maxBytes else { return .failure(.tooLong(bytes: bytes.count)) }
         if let nul = bytes.firstIndex(of: 0) { return .failure(nulCharacter(bytes, at: nul)) }
-        var result: Result<ParsedSQL, SQLParseError> = .failure(.resources)
-        let started = LargeStackThread.run(stackSize: stackSize) { result = parseHere(bytes) }
-        return started ? result : .failure(.resources)
+        return withoutActuallyEscaping(body) { body in
+            nonisolated(unsafe) let body = body
+            nonisolated(unsafe) var result: Result<T, SQLParseError> = .failure(.resources)
+            let started = LargeStackThread.run(stackSize: stackSize) { result = parseHere(bytes).map(body) }
+            return started ? result : .failure(.resources)
+        }
     }
 
     /// The tokens of `text` as PostgreSQL's scanner sees them (no parse, no recursion).

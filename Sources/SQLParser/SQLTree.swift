@@ -254,13 +254,14 @@ struct SQLTreeDecoder {
         }
         let start = index
         var value = 0
-        while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]), index - start < 18 {
-            value = value * 10 + Int(bytes[index] - UInt8(ascii: "0"))
+        while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) {
+            // Saturates: FETCH ALL is written as 9223372036854775807, and no bound needs more.
+            let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (plus, overflow2) = times.addingReportingOverflow(Int(bytes[index] - UInt8(ascii: "0")))
+            value = overflow1 || overflow2 ? Int.max : plus
             index += 1
         }
-        guard index > start, index == bytes.count || !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) else {
-            throw .malformed
-        }
+        guard index > start else { throw .malformed }
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") || bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
             throw .malformed
         }
