@@ -48,6 +48,8 @@ let package = Package(
             dependencies: ["HTTP", "Log", "Postgres", "JWT", "Secrets", "HTTPClient", "SQLParser"],
             swiftSettings: swiftSettings
         ),
+        // bench/sql-validator: the agent SQL validator's p50/p99 (built in release).
+        .executableTarget(name: "SQLValidatorBench", dependencies: ["Orgplane"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "OrgplaneCLI",
             dependencies: ["Orgplane", "FastCGI", "HTTP", "Log", "Postgres", "Secrets"],

@@ -10,12 +10,16 @@ import Darwin
 ///
 /// libpg_query recurses once per tree level and segfaults on deep trees (a chain of 5,000
 /// `1+` terms on a 512 KiB thread), so nothing reaches it unbounded: the text is capped at
-/// `maxBytes`, scanned first (the scanner does not recurse) and refused above `maxTokens`
-/// tokens or `maxParenthesisDepth` open parentheses, and the parse runs on a fresh thread
-/// with a `stackSize` stack. Every C result is freed before the call returns.
+/// `maxBytes`; above `scanAbove` bytes it is scanned first (the scanner does not recurse) and
+/// refused above `maxTokens` tokens or `maxParenthesisDepth` open parentheses; the parse runs
+/// on a fresh thread with a `stackSize` stack. Every C result is freed before the call returns.
 public enum SQLParser {
     /// The longest query text accepted, in UTF-8 bytes.
     public static let maxBytes = 16 * 1024
+    /// Texts longer than this are scanned before the parse. A shorter one can neither have
+    /// more than `maxTokens` tokens nor nest deeper than 4,096 levels, which every shape
+    /// tried parses within a 512 KiB stack (the parse thread has 32 times that).
+    public static let scanAbove = 4_096
     /// The most tokens a query may have (a 16 KiB query averages 3 bytes a token).
     public static let maxTokens = 5_000
     /// The most parentheses and brackets open at once.
@@ -53,24 +57,7 @@ public enum SQLParser {
     /// Runs on the large-stack thread. `bytes` has no NUL.
     private static func parseHere(_ bytes: [UInt8]) -> Result<ParsedSQL, SQLParseError> {
         let cString = bytes + [0]
-        let tokens: [SQLToken]
-        switch scanHere(cString) {
-        case .success(let scanned): tokens = scanned
-        case .failure(let error): return .failure(error)
-        }
-        guard tokens.count <= maxTokens else { return .failure(.tooComplex("more than \(maxTokens) tokens")) }
-        var open = 0
-        for token in tokens {
-            switch token.kind {
-            case 40, 91:  // ( [
-                open += 1
-                if open > maxParenthesisDepth {
-                    return .failure(.tooComplex("more than \(maxParenthesisDepth) nested parentheses"))
-                }
-            case 41, 93: open -= 1  // ) ]
-            default: break
-            }
-        }
+        if bytes.count > scanAbove, let refusal = preScan(cString) { return .failure(refusal) }
         let parsed = cString.withUnsafeBufferPointer { buffer -> Result<SQLTree, SQLParseError> in
             let result = pg_query_parse(buffer.baseAddress!)
             defer { pg_query_free_parse_result(result) }
@@ -91,8 +78,29 @@ public enum SQLParser {
         switch parsed {
         case .failure(let error): return .failure(error)
         case .success(let tree):
-            return .success(ParsedSQL(tree: tree, fingerprint: fingerprintHere(cString) ?? "", tokenCount: tokens.count))
+            return .success(ParsedSQL(tree: tree, fingerprint: fingerprintHere(cString) ?? ""))
         }
+    }
+
+    /// The scanner's bounds, or nil when `cString` is within them.
+    private static func preScan(_ cString: [UInt8]) -> SQLParseError? {
+        let tokens: [SQLToken]
+        switch scanHere(cString) {
+        case .success(let scanned): tokens = scanned
+        case .failure(let error): return error
+        }
+        guard tokens.count <= maxTokens else { return .tooComplex("more than \(maxTokens) tokens") }
+        var open = 0
+        for token in tokens {
+            switch token.kind {
+            case 40, 91:  // ( [
+                open += 1
+                if open > maxParenthesisDepth { return .tooComplex("more than \(maxParenthesisDepth) nested parentheses") }
+            case 41, 93: open -= 1  // ) ]
+            default: break
+            }
+        }
+        return nil
     }
 
     private static func scanHere(_ cString: [UInt8]) -> Result<[SQLToken], SQLParseError> {
@@ -134,11 +142,10 @@ public enum SQLParser {
     }
 }
 
-/// A parsed query: the tree, `pg_query_fingerprint`'s hex string, and how many tokens it had.
+/// A parsed query: the tree and `pg_query_fingerprint`'s hex string.
 public struct ParsedSQL: Sendable {
     public let tree: SQLTree
     public let fingerprint: String
-    public let tokenCount: Int
 }
 
 /// One token from PostgreSQL's scanner: byte offsets and its kind (`pg_query.proto`'s `Token`;

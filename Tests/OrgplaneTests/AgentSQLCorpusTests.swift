@@ -16,7 +16,7 @@ struct AgentSQLCorpusTests {
     @Test("every case is accepted or refused with the rule it names")
     func outcomes() {
         for item in cases {
-            let result = AgentSQL.validate(item.query, schema: Self.schema, allowedTables: SQLCorpus.tables)
+            let result = SQLValidator.validate(item.query, schema: Self.schema, allowedTables: SQLCorpus.tables)
             switch result {
             case .success: #expect(item.expected == "ok", "accepted: \(item)")
             case .failure(let refusal):
@@ -73,7 +73,7 @@ struct AgentSQLCorpusTests {
 
     @Test("unqualified relations get the schema, CTE names do not; the relations read are listed once")
     func rewrite() throws {
-        let query = try AgentSQL.validate(
+        let query = try SQLValidator.validate(
             #"with n as (select * from notes) select * from n, "events" e join only projects p on true, notes"#, schema: Self.schema
         ).get()
         let s = "\"\(Self.schema)\""
@@ -85,9 +85,9 @@ struct AgentSQLCorpusTests {
 
     @Test("a refusal names its rule and PostgreSQL's character position")
     func positions() {
-        #expect(AgentSQL.validate("select é, pg_sleep(1)", schema: Self.schema) == .failure(
+        #expect(SQLValidator.validate("select é, pg_sleep(1)", schema: Self.schema) == .failure(
             SQLRefusal(.function, "The function pg_sleep is not allowed in agent SQL.", position: 11)))
-        guard case .failure(let refusal) = AgentSQL.validate("select * from o_x.notes", schema: Self.schema) else {
+        guard case .failure(let refusal) = SQLValidator.validate("select * from o_x.notes", schema: Self.schema) else {
             Issue.record("accepted")
             return
         }
@@ -97,11 +97,11 @@ struct AgentSQLCorpusTests {
 
     @Test("without an allow-list every relation of the schema is readable; with one, only those tables")
     func allowList() {
-        #expect((try? AgentSQL.validate("select * from secrets", schema: Self.schema).get()) != nil)
-        #expect((try? AgentSQL.validate("select * from secrets", schema: Self.schema, allowedTables: []).get()) == nil)
+        #expect((try? SQLValidator.validate("select * from secrets", schema: Self.schema).get()) != nil)
+        #expect((try? SQLValidator.validate("select * from secrets", schema: Self.schema, allowedTables: []).get()) == nil)
         // Compared as bytes: a decomposed é is another table than the precomposed one allowed.
         let composed = "caf\u{E9}", decomposed = "cafe\u{301}"
-        #expect((try? AgentSQL.validate("select * from \"\(composed)\"", schema: Self.schema, allowedTables: [composed]).get()) != nil)
-        #expect((try? AgentSQL.validate("select * from \"\(decomposed)\"", schema: Self.schema, allowedTables: [composed]).get()) == nil)
+        #expect((try? SQLValidator.validate("select * from \"\(composed)\"", schema: Self.schema, allowedTables: [composed]).get()) != nil)
+        #expect((try? SQLValidator.validate("select * from \"\(decomposed)\"", schema: Self.schema, allowedTables: [composed]).get()) == nil)
     }
 }

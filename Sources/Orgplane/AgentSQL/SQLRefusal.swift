@@ -1,3 +1,5 @@
+import HTTP
+
 /// The rule a refused query broke: the `rule` of a `400 sql_refused` answer.
 public enum SQLRule: String, Sendable, CaseIterable {
     /// Longer than 16 KiB.
@@ -63,4 +65,14 @@ public struct ValidatedQuery: Sendable, Equatable {
     public let fingerprint: String
     /// The organization's relations it reads, sorted, each once.
     public let relations: [String]
+}
+
+extension APIError {
+    /// `400 sql_refused` with the refusal's `rule` and `position` (null when it has none) in
+    /// the error object: `{"error":{"code","message","rule","position"}}`.
+    public static func sqlRefused(_ refusal: SQLRefusal) -> APIError {
+        var error = APIError(.sqlRefused, refusal.message)
+        error.fields = [("rule", .string(refusal.rule.rawValue)), ("position", refusal.position.map { .int($0) } ?? .null)]
+        return error
+    }
 }

@@ -6,7 +6,7 @@ import SQLParser
 /// It is a closed world over PostgreSQL's own parse tree (`SQLGrammar`, `SQLAllowList`), and
 /// it returns the text to run: unqualified relations qualified with the organization's schema,
 /// for a transaction whose `search_path` is `pg_catalog` alone.
-public enum AgentSQL {
+public enum SQLValidator {
     /// Validates `text` for the organization whose schema is `schema` (`o_<hex>`), reading only
     /// the tables in `allowedTables` when it is not nil.
     public static func validate(_ text: String, schema: String, allowedTables: [String]? = nil) -> Result<ValidatedQuery, SQLRefusal> {
