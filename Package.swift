@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "OrgplaneTests", dependencies: ["Orgplane", "HTTP", "Postgres", "SQLParser"], swiftSettings: swiftSettings),
         .testTarget(
             name: "OrgplaneIntegrationTests",
-            dependencies: ["Orgplane", "HTTP", "Postgres", "Secrets"],
+            dependencies: ["Orgplane", "HTTP", "Postgres", "Secrets", "SQLParser"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -190,7 +190,9 @@ enum ScanDecoder {
         guard length >= 0, reader.index + length <= reader.end else { return nil }
         var inner = Reader(bytes: reader.bytes, index: reader.index, end: reader.index + length)
         reader.index += length
-        var start = 0, end = 0, kind = 0
+        var start = 0
+        var end = 0
+        var kind = 0
         while !inner.atEnd {
             guard let (field, wire) = inner.key() else { return nil }
             if wire == 0 {
@@ -267,11 +269,14 @@ enum LargeStackThread {
         var thread: pthread_t?
         #endif
         let created = pthread_create(
-            &thread, &attributes,
+            &thread,
+            &attributes,
             { context in
                 Unmanaged<Job>.fromOpaque(context!).takeRetainedValue().body()
                 return nil
-            }, job.toOpaque())
+            },
+            job.toOpaque()
+        )
         guard created == 0 else {
             job.release()
             return false

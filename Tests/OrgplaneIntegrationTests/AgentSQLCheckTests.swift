@@ -11,7 +11,9 @@ struct AgentSQLCheckTests {
         let owner = try Person.signUp("Olga")
         let viewer = try Person.joining(owner, as: "viewer")
         let response = viewer.client.post(
-            "/api/organizations/\(owner.organizationID)/sql/check", .object([("query", "select n.title from notes n join events using (id)")]))
+            "/api/organizations/\(owner.organizationID)/sql/check",
+            .object([("query", "select n.title from notes n join events using (id)")])
+        )
         #expect(response.status == 200, "\(response.bodyText)")
         let schema = "o_" + owner.organizationID.filter { $0 != "-" }
         #expect(response.json["accepted"] == .bool(true))

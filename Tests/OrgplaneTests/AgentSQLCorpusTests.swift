@@ -74,19 +74,27 @@ struct AgentSQLCorpusTests {
     @Test("unqualified relations get the schema, CTE names do not; the relations read are listed once")
     func rewrite() throws {
         let query = try SQLValidator.validate(
-            #"with n as (select * from notes) select * from n, "events" e join only projects p on true, notes"#, schema: Self.schema
+            #"with n as (select * from notes) select * from n, "events" e join only projects p on true, notes"#,
+            schema: Self.schema
         ).get()
         let s = "\"\(Self.schema)\""
-        #expect(query.text == #"with n as (select * from \#(s).notes) select * from n, \#(s)."events" e join only \#(s).projects p on true, \#(s).notes"#)
+        #expect(
+            query.text == #"with n as (select * from \#(s).notes) select * from n, \#(s)."events" e join only \#(s).projects p on true, \#(s).notes"#
+        )
         #expect(query.relations == ["events", "notes", "projects"])
+        #expect(query.qualifiedAt == [26, 50, 71, 91])
         #expect(query.fingerprint.count == 16)
         #expect(query.original.hasPrefix("with n as"))
     }
 
     @Test("a refusal names its rule and PostgreSQL's character position")
     func positions() {
-        #expect(SQLValidator.validate("select é, pg_sleep(1)", schema: Self.schema) == .failure(
-            SQLRefusal(.function, "The function pg_sleep is not allowed in agent SQL.", position: 11)))
+        #expect(
+            SQLValidator.validate("select é, pg_sleep(1)", schema: Self.schema)
+                == .failure(
+                    SQLRefusal(.function, "The function pg_sleep is not allowed in agent SQL.", position: 11)
+                )
+        )
         guard case .failure(let refusal) = SQLValidator.validate("select * from o_x.notes", schema: Self.schema) else {
             Issue.record("accepted")
             return
@@ -100,7 +108,8 @@ struct AgentSQLCorpusTests {
         #expect((try? SQLValidator.validate("select * from secrets", schema: Self.schema).get()) != nil)
         #expect((try? SQLValidator.validate("select * from secrets", schema: Self.schema, allowedTables: []).get()) == nil)
         // Compared as bytes: a decomposed é is another table than the precomposed one allowed.
-        let composed = "caf\u{E9}", decomposed = "cafe\u{301}"
+        let composed = "caf\u{E9}"
+        let decomposed = "cafe\u{301}"
         #expect((try? SQLValidator.validate("select * from \"\(composed)\"", schema: Self.schema, allowedTables: [composed]).get()) != nil)
         #expect((try? SQLValidator.validate("select * from \"\(decomposed)\"", schema: Self.schema, allowedTables: [composed]).get()) == nil)
     }

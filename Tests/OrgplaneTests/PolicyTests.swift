@@ -47,6 +47,7 @@ enum RolesTable {
         Line(.dataplaneWrite, "yes", "yes", "yes", "no"),
         // What a statement reads is then up to the mapped database role's privileges and RLS.
         Line(.sqlQuery, "yes", "yes", "yes", "yes"),
+        Line(.manageAgentSQL, "yes", "yes", "no", "no"),
     ]
 
     /// One line of the table: the action and, per role, whether it is allowed.
@@ -69,12 +70,12 @@ enum RolesTable {
         let families: [Action] = [
             .readOrganization, .renameOrganization, .manageInvites, .invite(as: .owner), .changeRole(from: .owner, to: .owner),
             .removeMember(.owner), .leave, .createAPIKey, .manageEveryonesAPIKeys, .readAuditLog, .dataplaneRead, .dataplaneWrite,
-            .sqlQuery,
+            .sqlQuery, .manageAgentSQL,
         ]
         return families.flatMap { family -> [Action] in
             switch family {
             case .readOrganization, .renameOrganization, .manageInvites, .leave, .createAPIKey, .manageEveryonesAPIKeys,
-                .readAuditLog, .dataplaneRead, .dataplaneWrite, .sqlQuery:
+                .readAuditLog, .dataplaneRead, .dataplaneWrite, .sqlQuery, .manageAgentSQL:
                 [family]
             case .invite: roles.map { .invite(as: $0) }
             case .changeRole: roles.flatMap { from in roles.map { to in .changeRole(from: from, to: to) } }
@@ -98,6 +99,7 @@ enum RolesTable {
         case .dataplaneRead: "read from the dataplane"
         case .dataplaneWrite: "write to the dataplane"
         case .sqlQuery: "run read-only agent SQL as one's own database role"
+        case .manageAgentSQL: "choose the tables agent SQL may read"
         }
     }
 }

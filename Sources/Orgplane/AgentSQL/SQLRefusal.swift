@@ -65,6 +65,9 @@ public struct ValidatedQuery: Sendable, Equatable {
     public let fingerprint: String
     /// The organization's relations it reads, sorted, each once.
     public let relations: [String]
+    /// Where `text` got the schema: the 1-based character positions in `original` before which
+    /// `"o_<hex>".` was inserted, ascending (to map PostgreSQL's error positions back).
+    public let qualifiedAt: [Int]
 }
 
 extension APIError {

@@ -13,7 +13,9 @@ public enum SQLValidator {
         let bytes = Array(text.utf8)
         let parsed = SQLParser.parse(text) { parsed -> Result<ValidatedQuery, SQLRefusal> in
             var walker = SQLWalker(
-                tree: parsed.tree, bytes: bytes, schema: schema,
+                tree: parsed.tree,
+                bytes: bytes,
+                schema: schema,
                 allowedTables: allowedTables.map { Set($0.map { Array($0.utf8) }) }
             )
             do throws(SQLRefusal) {
@@ -23,8 +25,11 @@ public enum SQLValidator {
             }
             return .success(
                 ValidatedQuery(
-                    original: text, text: walker.rewritten(), fingerprint: parsed.fingerprint,
-                    relations: walker.relations.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+                    original: text,
+                    text: walker.rewritten(),
+                    fingerprint: parsed.fingerprint,
+                    relations: walker.relations.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) },
+                    qualifiedAt: walker.insertions.sorted().map { SQLParser.characterPosition(ofByte: $0, in: bytes) }
                 )
             )
         }
@@ -104,7 +109,8 @@ struct SQLWalker {
         guard statements.count == 1 else {
             let second = statements[statements.startIndex + 1].value
             throw refuse(
-                .multipleStatements, "Send one statement at a time; this query has \(statements.count).",
+                .multipleStatements,
+                "Send one statement at a time; this query has \(statements.count).",
                 at: tree.member(second, "stmt_location").flatMap(tree.integer) ?? 0
             )
         }
@@ -194,7 +200,12 @@ struct SQLWalker {
         try members(type, body, fields)
     }
 
-    mutating func members(_ type: String, _ body: SQLTree.Node, _ fields: [String: SQLGrammar.Field], skipping: String? = nil)
+    mutating func members(
+        _ type: String,
+        _ body: SQLTree.Node,
+        _ fields: [String: SQLGrammar.Field],
+        skipping: String? = nil
+    )
         throws(SQLRefusal)
     {
         for member in tree.children(of: body) where member.key != skipping {
@@ -272,7 +283,8 @@ struct SQLWalker {
             }
             if let query = tree.member(entry.body, "ctequery"), let (type, _) = wrapped(query), type != "SelectStmt" {
                 throw refuse(
-                    .dataModifyingCTE, "The WITH query \(entry.name) is \(Self.describe(type)); only SELECT is allowed.",
+                    .dataModifyingCTE,
+                    "The WITH query \(entry.name) is \(Self.describe(type)); only SELECT is allowed.",
                     at: cteLocation
                 )
             }
@@ -330,7 +342,9 @@ struct SQLWalker {
         if parts.count == 1 { return parts[0] }
         if parts.count == 2, parts[0].utf8.elementsEqual("pg_catalog".utf8) { return parts[1] }
         throw refuse(
-            .qualifiedName, "The \(what) \(parts.joined(separator: ".")) is outside pg_catalog; only built-in names are allowed.")
+            .qualifiedName,
+            "The \(what) \(parts.joined(separator: ".")) is outside pg_catalog; only built-in names are allowed."
+        )
     }
 
     func function(_ body: SQLTree.Node) throws(SQLRefusal) {

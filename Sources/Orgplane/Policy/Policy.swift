@@ -17,6 +17,8 @@ public enum Action: Sendable, Equatable {
     /// Run read-only agent SQL (and read the schema it may see) as the caller's own
     /// organization role; what it returns is up to PostgreSQL's privileges and RLS.
     case sqlQuery
+    /// Narrow (or widen again) the tables agent SQL may read in the organization.
+    case manageAgentSQL
 }
 
 /// The single source of truth for "may this role do this": the roles table of the API
@@ -29,7 +31,7 @@ public enum Policy {
             return true
         case .renameOrganization:
             return role == .owner
-        case .manageInvites, .manageEveryonesAPIKeys, .readAuditLog:
+        case .manageInvites, .manageEveryonesAPIKeys, .readAuditLog, .manageAgentSQL:
             return role >= .admin
         case .invite(let invited):
             return role == .owner || (role == .admin && invited != .owner)

@@ -28,7 +28,9 @@ enum SQLCorpus {
                 guard !line.isEmpty, !line.hasPrefix("#") else { continue }
                 let expected = line.prefix { $0 != " " }
                 let query = line.dropFirst(expected.count).dropFirst()
-                cases.append(SQLCorpusCase(file: file, line: index + 1, expected: String(expected), query: expand(String(query), schema: schema, other: other)))
+                cases.append(
+                    SQLCorpusCase(file: file, line: index + 1, expected: String(expected), query: expand(String(query), schema: schema, other: other))
+                )
             }
         }
         return cases
