@@ -104,7 +104,9 @@ final class SentinelFixture {
         role = "o_\(suffix)_fuzz"
         channel = "fz_\(suffix.prefix(12))"
         admin = try Superuser.connect()
-        let s = "\"\(schema)\"", o = "\"\(other)\""
+        let s = "\"\(schema)\""
+        let o = "\"\(other)\""
+        // One PQexec: the statements run as one implicit transaction, so a failure leaves nothing.
         try admin.executeTrustedScript(
             """
             create schema \(s); create schema \(o);
@@ -112,7 +114,7 @@ final class SentinelFixture {
             create sequence \(s).counter;
             create role "\(role)" nologin;
             grant usage on schema \(s), \(o) to "\(role)";
-            create table \(o).notes (like \(s).notes);
+            create table \(o).notes (like \(s).notes including defaults);
             insert into \(o).notes (id, title, body) values (1, 'SENTINEL-ROW', 'SENTINEL-ROW');
             create table \(o).sentinel (id int, secret text default 'SENTINEL-ROW');
             insert into \(o).sentinel (id) values (1), (2);
@@ -227,7 +229,10 @@ final class SentinelFixture {
             """
         ).values.map { $0[0] ?? "" }
         let sequences = try admin.query(
-            Query(unsafeSQL: "select (select last_value || '/' || is_called from \"\(schema)\".counter) || ' ' || (select last_value || '/' || is_called from \"\(other)\".seq) as line")
+            Query(
+                unsafeSQL:
+                    "select (select last_value || '/' || is_called from \"\(schema)\".counter) || ' ' || (select last_value || '/' || is_called from \"\(other)\".seq) as line"
+            )
         ).values.map { $0[0] ?? "" }
         return counters + sequences
     }
@@ -250,7 +255,8 @@ struct SQLMutator {
     init(corpus: [String], schema: String, other: String, seed: UInt64) {
         self.corpus = corpus
         random = SplitMix64(seed: seed)
-        let s = "\"\(schema)\"", o = "\"\(other)\""
+        let s = "\"\(schema)\""
+        let o = "\"\(other)\""
         snippets = [
             "\(o).notes", "\(o).sentinel", "\(o).sentinel_call()", "\(s).lower(title::varchar)", "\(o).lower(title::varchar)",
             "lower(title::varchar)", "n.to_jsonb", "notes.to_jsonb", "(n).length", "1 operator(\(o).+) 1", "1 + 1",
