@@ -148,12 +148,14 @@ public struct ParsedSQL: Sendable {
     public let fingerprint: String
 }
 
-/// One token from PostgreSQL's scanner: byte offsets and its kind (`pg_query.proto`'s `Token`;
-/// single-character tokens are their ASCII code).
+/// One token from PostgreSQL's scanner: byte offsets, its kind (`pg_query.proto`'s `Token`;
+/// single-character tokens are their ASCII code) and, for keywords, how reserved they are
+/// (`KeywordKind`: 0 none, 1 unreserved, 2 column name, 3 type or function name, 4 reserved).
 public struct SQLToken: Sendable, Equatable {
     public let start: Int
     public let end: Int
     public let kind: Int
+    public let keywordKind: Int
 }
 
 /// Why a text did not parse.
@@ -193,6 +195,7 @@ enum ScanDecoder {
         var start = 0
         var end = 0
         var kind = 0
+        var keywordKind = 0
         while !inner.atEnd {
             guard let (field, wire) = inner.key() else { return nil }
             if wire == 0 {
@@ -201,13 +204,14 @@ enum ScanDecoder {
                 case 1: start = Int(truncatingIfNeeded: value)
                 case 2: end = Int(truncatingIfNeeded: value)
                 case 4: kind = Int(truncatingIfNeeded: value)
+                case 5: keywordKind = Int(truncatingIfNeeded: value)
                 default: break
                 }
             } else {
                 guard inner.skip(wire) else { return nil }
             }
         }
-        return SQLToken(start: start, end: end, kind: kind)
+        return SQLToken(start: start, end: end, kind: kind, keywordKind: keywordKind)
     }
 
     struct Reader {

@@ -238,108 +238,143 @@ final class SentinelFixture {
     }
 }
 
-/// Grammar-aware mutations: the scanner's tokens of the corpus, recombined by kind, balanced
-/// parenthesised groups swapped between queries, and snippets that try every escape the
-/// validator knows of (sentinel names, qualified names, dangerous functions and casts).
+/// Grammar-aware mutations over the scanner's tokens of the corpus: identifiers, keywords,
+/// literals and symbols are replaced by their own kind, balanced parenthesised groups are
+/// swapped between queries, names get qualifiers, and identifiers are replaced by snippets that
+/// try every escape the validator knows of (sentinel relations and functions, qualified and
+/// planted names, attribute notation, dangerous functions and casts, writes and locks).
 struct SQLMutator {
-    let corpus: [String]
-    /// Each corpus query as its tokens' texts.
-    var tokenized: [[String]] = []
-    var words: [String] = []
-    var literals: [String] = []
-    var symbols: [String] = []
-    var groups: [String] = []
-    let snippets: [String]
+    enum Kind { case identifier, keyword, literal, symbol }
+    struct Token {
+        let text: String
+        let kind: Kind
+    }
+
+    /// Each corpus query as its tokens.
+    var tokenized: [[Token]] = []
+    var pools: [Kind: [String]] = [:]
+    var groups: [[Token]] = []
+    let expressions: [String]
+    let relations: [String]
+    let qualifiers: [String]
+    let clauses: [String]
     var random: SplitMix64
 
     init(corpus: [String], schema: String, other: String, seed: UInt64) {
-        self.corpus = corpus
         random = SplitMix64(seed: seed)
         let s = "\"\(schema)\""
         let o = "\"\(other)\""
-        snippets = [
-            "\(o).notes", "\(o).sentinel", "\(o).sentinel_call()", "\(s).lower(title::varchar)", "\(o).lower(title::varchar)",
-            "lower(title::varchar)", "n.to_jsonb", "notes.to_jsonb", "(n).length", "1 operator(\(o).+) 1", "1 + 1",
-            "pg_sleep(0)", "set_config('role', 'postgres', true)", "set_config('search_path', '\(other)', true)",
-            "pg_advisory_lock(1)", "pg_notify('sentinel', 'x')", "nextval('\(other).seq')", "nextval('\(schema).counter')",
-            "'\(other).sentinel'::regclass", "query_to_xml('select * from \(other).sentinel', true, true, '')", "pg_catalog.pg_class",
-            "pg_class", "information_schema.tables", "sentinel", "notes", "\(s).notes", "public.notes", "lo_import('/etc/passwd')",
-            "current_setting('role')", "(select secret from \(o).sentinel)", "row(1)", "t.*", "*", "$1", "null::\(s).notes",
-            "to_jsonb(n)", "(select 1)", "array[1]", "'x'", "1", "title", "id", "n.title", "e.kind", "p.name",
+        expressions = [
+            "\(o).sentinel_call()", "\(s).lower(title::varchar)", "\(o).lower(title::varchar)", "lower(title::varchar)",
+            "lower(title)", "n.to_jsonb", "notes.to_jsonb", "(n).length", "n.length", "(n.id).pg_advisory_lock", "(title).nextval",
+            "1 operator(\(o).+) 1", "1 + 1", "pg_sleep(0)", "set_config('role', 'postgres', true)",
+            "set_config('search_path', '\(other)', true)", "current_setting('role')", "pg_advisory_lock(1)",
+            "pg_notify('sentinel', 'x')", "nextval('\(other).seq')", "nextval('\(schema).counter')", "'\(other).sentinel'::regclass",
+            "'notes'::regclass::oid", "query_to_xml('select * from \(other).sentinel', true, true, '')", "xmlelement(name x)",
+            "(select secret from \(o).sentinel limit 1)", "(select title from \(o).notes limit 1)", "(select count(*) from notes)",
+            "exists (select 1 from \(o).sentinel)", "row(1)", "to_jsonb(n)", "array[1]", "'x'", "1", "null", "title", "id", "n.title",
+            "e.kind", "p.name", "$1", "null::\(s).notes", "'x'::\(o).notes", "lo_import('/etc/passwd')", "txid_current()",
+            "pg_catalog.lower(title)", "pg_catalog.pg_sleep(0)", "\"pg_sleep\"(0)", "public.lower(title)",
         ]
-        let clauses = [
-            " for update", " into t", "; select 1", " union select * from \(o).sentinel", " limit 1", " order by 1", " where true",
-            " for share", "; notify sentinel", " union all select id, secret from \(o).sentinel",
+        relations = [
+            "\(o).notes", "\(o).sentinel", "\(s).notes", "notes", "events", "projects", "sentinel", "pg_catalog.pg_class", "pg_class",
+            "pg_authid", "information_schema.tables", "public.notes", "(select * from \(o).sentinel) x", "\(o).sentinel_call() f",
+            "generate_series(1, 3) g", "lateral (select * from \(o).notes) l", "only \(o).notes", "\(o).notes*",
+        ]
+        qualifiers = [o, s, "pg_catalog", "public", "information_schema", "n", "notes", "\(o).notes"]
+        clauses = [
+            "for update", "into t", "; select 1", "union select * from \(o).sentinel", "limit 1", "order by 1", "where true",
+            "for share", "; notify sentinel", "union all select id, secret from \(o).sentinel", "for update skip locked",
         ]
         for query in corpus {
-            guard case .success(let tokens) = SQLParser.scan(query) else {
-                tokenized.append([query])
-                continue
-            }
+            guard case .success(let scanned) = SQLParser.scan(query) else { continue }
             let bytes = Array(query.utf8)
-            let texts = tokens.map { String(decoding: bytes[max(0, min($0.start, bytes.count))..<max(0, min($0.end, bytes.count))], as: UTF8.self) }
-            tokenized.append(texts)
+            let tokens = scanned.map { token -> Token in
+                let text = String(decoding: bytes[max(0, min(token.start, bytes.count))..<max(0, min(token.end, bytes.count))], as: UTF8.self)
+                let first = text.unicodeScalars.first ?? " "
+                let kind: Kind =
+                    token.keywordKind > 0
+                    ? .keyword
+                    : first.properties.isAlphabetic || first == "_" || first == "\""
+                        ? .identifier : first == "'" || first == "$" || ("0"..."9").contains(first) ? .literal : .symbol
+                return Token(text: text, kind: kind)
+            }
+            guard !tokens.isEmpty else { continue }
+            tokenized.append(tokens)
             var opens: [Int] = []
-            for (index, text) in texts.enumerated() {
-                guard let first = text.unicodeScalars.first else { continue }
-                if first.properties.isAlphabetic || first == "_" || first == "\"" {
-                    words.append(text)
-                } else if first == "'" || first == "$" || ("0"..."9").contains(first) {
-                    literals.append(text)
-                } else {
-                    symbols.append(text)
-                }
-                if text == "(" { opens.append(index) }
-                if text == ")", let open = opens.popLast(), index - open < 40 {
-                    groups.append(texts[open...index].joined(separator: " "))
-                }
+            for (index, token) in tokens.enumerated() {
+                pools[token.kind, default: []].append(token.text)
+                if token.text == "(" { opens.append(index) }
+                if token.text == ")", let open = opens.popLast(), index - open < 40 { groups.append(Array(tokens[open...index])) }
             }
         }
-        symbols += clauses
     }
 
     mutating func pick<T>(_ items: [T]) -> T { items[Int(random.next() % UInt64(items.count))] }
+    mutating func chance(_ percent: UInt64) -> Bool { random.next() % 100 < percent }
 
-    /// One mutant of a random corpus query (1 to 3 mutations).
+    /// One mutant of a random corpus query (one mutation most often, up to three).
     mutating func next() -> String {
         var tokens = pick(tokenized)
-        for _ in 0..<(1 + Int(random.next() % 3)) { mutate(&tokens) }
-        return tokens.joined(separator: " ")
+        let roll = random.next() % 10
+        for _ in 0..<(roll < 6 ? 1 : roll < 9 ? 2 : 3) { mutate(&tokens) }
+        return tokens.map(\.text).joined(separator: " ")
     }
 
-    mutating func mutate(_ tokens: inout [String]) {
-        if tokens.isEmpty { tokens = ["select"] }
+    func indices(_ tokens: [Token], _ kind: Kind) -> [Int] { tokens.indices.filter { tokens[$0].kind == kind } }
+
+    mutating func mutate(_ tokens: inout [Token]) {
+        if tokens.isEmpty { tokens = words("select 1") }
         let at = Int(random.next() % UInt64(tokens.count))
-        switch random.next() % 11 {
-        case 0: tokens[at] = pick(words)
-        case 1: tokens[at] = pick(literals.isEmpty ? words : literals)
-        case 2: tokens[at] = pick(symbols)
-        case 3: tokens.remove(at: at)
-        case 4: tokens.insert(tokens[at], at: at)
-        case 5: if at + 1 < tokens.count { tokens.swapAt(at, at + 1) }
-        case 6: tokens.insert(pick(words), at: at)
-        case 7:
-            // Swap a parenthesised group for one from another query.
-            if let open = tokens[at...].firstIndex(of: "("), let close = tokens[open...].firstIndex(of: ")"), !groups.isEmpty {
-                tokens.replaceSubrange(open...close, with: [pick(groups)])
+        let identifiers = indices(tokens, .identifier)
+        switch random.next() % 20 {
+        case 0..<6:
+            // An identifier becomes an escape snippet: a relation after FROM/JOIN, else an expression.
+            guard let index = identifiers.isEmpty ? nil : pick(identifiers) else { return mutateAnyToken(&tokens, at) }
+            let previous = index > 0 ? tokens[index - 1].text.lowercased() : ""
+            let snippet = previous == "from" || previous == "join" || previous == "table" ? pick(relations) : pick(expressions)
+            tokens[index] = Token(text: snippet, kind: .identifier)
+        case 6..<8:
+            // A name gets a qualifier.
+            guard let index = identifiers.isEmpty ? nil : pick(identifiers) else { return mutateAnyToken(&tokens, at) }
+            tokens.insert(contentsOf: [Token(text: pick(qualifiers), kind: .identifier), Token(text: ".", kind: .symbol)], at: index)
+        case 8..<10:
+            // A parenthesised group from another query.
+            if let open = tokens[at...].firstIndex(where: { $0.text == "(" }), let close = tokens[open...].firstIndex(where: { $0.text == ")" }) {
+                tokens.replaceSubrange(open...close, with: pick(groups))
             } else {
-                tokens.insert(pick(groups), at: at)
+                tokens.insert(contentsOf: pick(groups), at: at)
             }
-        case 8: tokens[at] = pick(snippets)
-        case 9:
+        case 10..<12:
+            // A clause appended, or the query wrapped.
+            switch random.next() % 4 {
+            case 0: tokens = tokens.filter { $0.text != ";" } + [Token(text: pick(clauses), kind: .symbol)]
+            case 1: tokens = words("select * from (") + tokens + words(") s")
+            case 2: tokens = words("with w as (") + tokens + words(") select * from w")
+            default: tokens = tokens + words("union all") + pick(tokenized)
+            }
+        case 12..<14:
+            // A token replaced by one of its kind.
+            tokens[at] = Token(text: pick(pools[tokens[at].kind] ?? ["1"]), kind: tokens[at].kind)
+        case 14:
             // Crossover: this query's head, another's tail.
             let other = pick(tokenized)
-            let cut = Int(random.next() % UInt64(other.count + 1))
-            tokens = Array(tokens[..<at]) + Array(other[cut...])
-        default:
-            switch random.next() % 4 {
-            case 0: tokens = ["select", "*", "from", "("] + tokens + [")", "s"]
-            case 1: tokens = ["with", "w", "as", "("] + tokens + [")", "select", "*", "from", "w"]
-            case 2: tokens.append(pick(symbols))
-            default: tokens = tokens + ["union", "all"] + pick(tokenized)
-            }
+            tokens = Array(tokens[..<at]) + Array(other[Int(random.next() % UInt64(other.count))...])
+        default: mutateAnyToken(&tokens, at)
+        }
+        if tokens.isEmpty { tokens = words("select 1") }
+    }
+
+    mutating func mutateAnyToken(_ tokens: inout [Token], _ at: Int) {
+        switch random.next() % 4 {
+        case 0: tokens.remove(at: at)
+        case 1: tokens.insert(tokens[at], at: at)
+        case 2: if at + 1 < tokens.count { tokens.swapAt(at, at + 1) }
+        default: tokens.insert(Token(text: pick(pools[.keyword] ?? ["select"]), kind: .keyword), at: at)
         }
     }
+
+    func words(_ text: String) -> [Token] { [Token(text: text, kind: .symbol)] }
 }
 
 /// A small deterministic generator (SplitMix64), so a seed replays a run.
