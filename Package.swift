@@ -27,6 +27,8 @@ let package = Package(
         .systemLibrary(name: "CJWT", pkgConfig: "libjwt", providers: [.apt(["libjwt-dev"])]),
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // libpg_query ships no pkg-config file: the module map links `pg_query` itself.
+        .systemLibrary(name: "CPgQuery", providers: [.apt(["libpg-query-dev"])]),
 
         // Thin wrappers: each owns its C handles in classes that free them.
         .target(name: "HTTP", dependencies: ["Secrets"], swiftSettings: swiftSettings),
@@ -37,13 +39,17 @@ let package = Package(
         .target(name: "JWT", dependencies: ["CJWT"], swiftSettings: swiftSettings),
         .target(name: "Secrets", dependencies: ["CSodium"], swiftSettings: swiftSettings),
         .target(name: "HTTPClient", dependencies: ["CCurl"], swiftSettings: swiftSettings),
+        // PostgreSQL's parser on a thread with a large stack: parse tree, scan, fingerprint.
+        .target(name: "SQLParser", dependencies: ["CPgQuery"], swiftSettings: swiftSettings),
 
         // The application: routes, policy, storage. No C imports.
         .target(
             name: "Orgplane",
-            dependencies: ["HTTP", "Log", "Postgres", "JWT", "Secrets", "HTTPClient"],
+            dependencies: ["HTTP", "Log", "Postgres", "JWT", "Secrets", "HTTPClient", "SQLParser"],
             swiftSettings: swiftSettings
         ),
+        // bench/sql-validator: the agent SQL validator's p50/p99 (built in release).
+        .executableTarget(name: "SQLValidatorBench", dependencies: ["Orgplane"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "OrgplaneCLI",
             dependencies: ["Orgplane", "FastCGI", "HTTP", "Log", "Postgres", "Secrets"],
@@ -59,10 +65,11 @@ let package = Package(
         // The only target that may import a C module: it checks tokens against libjwt directly.
         .testTarget(name: "JWTTests", dependencies: ["JWT", "CJWT", "Secrets"], swiftSettings: swiftSettings),
         .testTarget(name: "SecretsTests", dependencies: ["Secrets"], swiftSettings: swiftSettings),
-        .testTarget(name: "OrgplaneTests", dependencies: ["Orgplane", "HTTP", "Postgres"], swiftSettings: swiftSettings),
+        .testTarget(name: "SQLParserTests", dependencies: ["SQLParser"], swiftSettings: swiftSettings),
+        .testTarget(name: "OrgplaneTests", dependencies: ["Orgplane", "HTTP", "Postgres", "SQLParser"], swiftSettings: swiftSettings),
         .testTarget(
             name: "OrgplaneIntegrationTests",
-            dependencies: ["Orgplane", "HTTP", "Postgres", "Secrets"],
+            dependencies: ["Orgplane", "HTTP", "Postgres", "Secrets", "SQLParser"],
             swiftSettings: swiftSettings
         ),
     ]

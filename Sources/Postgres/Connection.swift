@@ -98,3 +98,18 @@ extension Connection {
         _ = try Rows(result: PQexec(handle, sql), connection: handle)
     }
 }
+
+extension Connection {
+    /// The channels of the `NOTIFY`s this connection has received since the last call (after
+    /// `LISTEN`), reading whatever the server has sent meanwhile without waiting.
+    public func notifications() -> [String] {
+        guard let handle else { return [] }
+        _ = PQconsumeInput(handle)
+        var channels: [String] = []
+        while let notify = PQnotifies(handle) {
+            channels.append(String(cString: notify.pointee.relname))
+            PQfreemem(notify)
+        }
+        return channels
+    }
+}

@@ -45,6 +45,9 @@ enum RolesTable {
         Line(.readAuditLog, "yes", "yes", "no", "no"),
         Line(.dataplaneRead, "yes", "yes", "yes", "yes"),
         Line(.dataplaneWrite, "yes", "yes", "yes", "no"),
+        // What a statement reads is then up to the mapped database role's privileges and RLS.
+        Line(.sqlQuery, "yes", "yes", "yes", "yes"),
+        Line(.manageAgentSQL, "yes", "yes", "no", "no"),
     ]
 
     /// One line of the table: the action and, per role, whether it is allowed.
@@ -67,11 +70,12 @@ enum RolesTable {
         let families: [Action] = [
             .readOrganization, .renameOrganization, .manageInvites, .invite(as: .owner), .changeRole(from: .owner, to: .owner),
             .removeMember(.owner), .leave, .createAPIKey, .manageEveryonesAPIKeys, .readAuditLog, .dataplaneRead, .dataplaneWrite,
+            .sqlQuery, .manageAgentSQL,
         ]
         return families.flatMap { family -> [Action] in
             switch family {
             case .readOrganization, .renameOrganization, .manageInvites, .leave, .createAPIKey, .manageEveryonesAPIKeys,
-                .readAuditLog, .dataplaneRead, .dataplaneWrite:
+                .readAuditLog, .dataplaneRead, .dataplaneWrite, .sqlQuery, .manageAgentSQL:
                 [family]
             case .invite: roles.map { .invite(as: $0) }
             case .changeRole: roles.flatMap { from in roles.map { to in .changeRole(from: from, to: to) } }
@@ -94,6 +98,8 @@ enum RolesTable {
         case .readAuditLog: "read the organization's audit log"
         case .dataplaneRead: "read from the dataplane"
         case .dataplaneWrite: "write to the dataplane"
+        case .sqlQuery: "run read-only agent SQL as one's own database role"
+        case .manageAgentSQL: "choose the tables agent SQL may read"
         }
     }
 }

@@ -78,6 +78,11 @@ extension APIError {
         public static let dataplaneTimeout = Code("dataplane_timeout", .gatewayTimeout)
         public static let dataplaneUnavailable = Code("dataplane_unavailable", .badGateway)
 
+        // Agent SQL (docs/AGENT-SQL.md).
+        public static let sqlRefused = Code("sql_refused", .badRequest)
+        public static let sqlError = Code("sql_error", .badRequest)
+        public static let sqlTimeout = Code("sql_timeout", .gatewayTimeout)
+
         // The service itself.
         public static let unavailable = Code("unavailable", .serviceUnavailable)
         public static let internalError = Code("internal_error", .internalServerError)
@@ -94,6 +99,7 @@ extension APIError {
             emailTaken, slugUnavailable, lastOwner, limitReached, alreadyMember,
             inviteNotFound, inviteEmailMismatch, inviteUsed, inviteRevoked, inviteExpired,
             dataplaneNotConfigured, dataplaneBusy, dataplaneTimeout, dataplaneUnavailable,
+            sqlRefused, sqlError, sqlTimeout,
             unavailable, internalError,
         ]
     }

@@ -13,6 +13,9 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     public let message: String
     /// Extra headers, e.g. `Retry-After` on 429.
     public var headers: [(String, String)] = []
+    /// Extra members of the `error` object after `code` and `message` (e.g. a refused
+    /// statement's `rule` and `position`).
+    public var fields: [(String, JSON)] = []
 
     public init(_ code: Code, _ message: String, headers: [(String, String)] = []) {
         self.init(code, message, status: code.status, headers: headers)
@@ -32,11 +35,15 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String { "\(status) \(code)" }
 
     /// The same refusal answered `403`: nginx `auth_request` understands only 2xx, 401 and 403.
-    public var asForbidden: APIError { APIError(code, message, status: .forbidden, headers: headers) }
+    public var asForbidden: APIError {
+        var error = APIError(code, message, status: .forbidden, headers: headers)
+        error.fields = fields
+        return error
+    }
 
     /// The response body `{"error":{"code","message"}}` with this status.
     public var response: Response {
-        let body = JSON.object([("error", .object([("code", .string(code.name)), ("message", .string(message))]))])
+        let body = JSON.object([("error", .object([("code", .string(code.name)), ("message", .string(message))] + fields))])
         var response = Response.json(status.code, bytes: body.bytes)
         for (name, value) in headers { response.addHeader(name, value) }
         return response

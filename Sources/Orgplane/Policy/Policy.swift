@@ -14,6 +14,11 @@ public enum Action: Sendable, Equatable {
     case readAuditLog
     case dataplaneRead
     case dataplaneWrite
+    /// Run read-only agent SQL (and read the schema it may see) as the caller's own
+    /// organization role; what it returns is up to PostgreSQL's privileges and RLS.
+    case sqlQuery
+    /// Narrow (or widen again) the tables agent SQL may read in the organization.
+    case manageAgentSQL
 }
 
 /// The single source of truth for "may this role do this": the roles table of the API
@@ -22,11 +27,11 @@ public enum Policy {
     /// Whether a member with `role` may perform `action`.
     public static func allows(_ role: Role, _ action: Action) -> Bool {
         switch action {
-        case .readOrganization, .leave, .createAPIKey, .dataplaneRead:
+        case .readOrganization, .leave, .createAPIKey, .dataplaneRead, .sqlQuery:
             return true
         case .renameOrganization:
             return role == .owner
-        case .manageInvites, .manageEveryonesAPIKeys, .readAuditLog:
+        case .manageInvites, .manageEveryonesAPIKeys, .readAuditLog, .manageAgentSQL:
             return role >= .admin
         case .invite(let invited):
             return role == .owner || (role == .admin && invited != .owner)
@@ -53,7 +58,8 @@ public enum Policy {
     /// Authorizes `action` for the caller in the organization `organizationID`.
     ///
     /// - Non-members get `404 not_found`, never a hint that the organization exists.
-    /// - API keys may only read the organization they are bound to, with `org:read`.
+    /// - API keys may only read the organization they are bound to, with `org:read`, and run
+    ///   agent SQL there with `sql:read`.
     /// - Members whose role does not allow the action get `403 forbidden`.
     /// - Returns: the caller's role there.
     @discardableResult
@@ -61,7 +67,7 @@ public enum Policy {
         guard let role else { throw APIError.notFound }
         if case .apiKey(let key) = identity.method {
             guard key.organizationID == organizationID else { throw APIError.notFound }
-            guard action == .readOrganization, key.scopes.contains(.orgRead) else {
+            guard (action == .readOrganization && key.scopes.contains(.orgRead)) || (action == .sqlQuery && key.scopes.contains(.sqlRead)) else {
                 throw APIError(.forbidden, "This API key's scopes do not allow this.")
             }
         }

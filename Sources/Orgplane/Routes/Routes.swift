@@ -12,6 +12,7 @@ enum Routes {
         AuditRoutes.register(&router)
         SessionRoutes.register(&router)
         DataplaneRoutes.register(&router)
+        SQLCheckRoutes.register(&router)
         return router
     }
 }

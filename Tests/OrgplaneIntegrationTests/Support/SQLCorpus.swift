@@ -1,0 +1,1 @@
+../../OrgplaneTests/Support/SQLCorpus.swift
