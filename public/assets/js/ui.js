@@ -269,9 +269,10 @@ export async function copyText(text) {
   return ok;
 }
 
-// A copy button that copies the text of `source` (an element or a function).
-export function copyButton(getText, label = 'Copy') {
-  const button = h('button', { type: 'button', class: 'btn btn-secondary btn-copy' }, label);
+// A copy button that copies the text of `source` (an element or a function); `ariaLabel`
+// names it when several sit side by side.
+export function copyButton(getText, label = 'Copy', ariaLabel = null) {
+  const button = h('button', { type: 'button', class: 'btn btn-secondary btn-copy', 'aria-label': ariaLabel }, label);
   button.addEventListener('click', async () => {
     const ok = await copyText(typeof getText === 'function' ? getText() : getText);
     button.textContent = ok ? 'Copied' : 'Select and copy';
