@@ -79,7 +79,9 @@ async function loadSessions() {
   const list = $('#session-list');
   list.removeAttribute('aria-busy');
   $('#sessions-end-others').hidden = sessions.filter((s) => !s.current).length === 0;
-  list.replaceChildren(...sessions.map((s) => {
+  // This browser first, then the others as the API orders them (most recently seen first).
+  const ordered = [...sessions.filter((s) => s.current), ...sessions.filter((s) => !s.current)];
+  list.replaceChildren(...ordered.map((s) => {
     const device = deviceName(s.user_agent);
     const end = h('button', {
       type: 'button',

@@ -86,15 +86,13 @@ export function relativeTime(iso, now = Date.now()) {
   return relFmt.format(Math.round(seconds / size), unit);
 }
 
-// <time> with a relative label (or a date) and the full timestamp as tooltip.
+// <time> with a relative label ("in 7 days") and the date under it, or just the date. The
+// date is text, not a tooltip: touch screens and screen readers have no hover.
 export function timeEl(iso, { relative = false, className } = {}) {
   const d = parseTime(iso);
   if (!d) return h('span', { class: className }, '—');
-  return h('time', {
-    datetime: d.toISOString(),
-    title: dateTimeFmt.format(d),
-    class: className,
-  }, relative ? relativeTime(iso) : formatDate(iso));
+  return h('time', { datetime: d.toISOString(), class: className },
+    relative ? [relativeTime(iso), h('span', { class: 'time-exact' }, dateTimeFmt.format(d))] : formatDate(iso));
 }
 
 // ---- messages ---------------------------------------------------------------------

@@ -156,11 +156,14 @@ function showNewKey(key, replaces = null) {
   announce('API key created. The secret is shown only once: copy it now.');
 }
 
-/** Days from now to the end of the chosen date (the API counts whole days from now). */
+/**
+ * Whole days from now that still end on the chosen date (the API counts whole days from
+ * now, so the key expires on that date at the time of day it was made).
+ */
 export function daysUntil(dateText, now = new Date()) {
   const [y, m, d] = dateText.split('-').map(Number);
   const end = new Date(y, m - 1, d, 23, 59, 59);
-  return Math.ceil((end.getTime() - now.getTime()) / 86400e3);
+  return Math.floor((end.getTime() - now.getTime()) / 86400e3);
 }
 
 const MAX_DAYS = 3650;
