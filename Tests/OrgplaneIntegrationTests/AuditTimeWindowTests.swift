@@ -35,7 +35,9 @@ struct AuditTimeWindowTests {
 
     @Test(
         "a since or until that is not an RFC 3339 time is 400 invalid_time",
-        arguments: ["since=yesterday", "until=2026-11-26", "since=2026-13-01T00:00:00Z", "until=1732600000", "since=\(String(repeating: "9", count: 60))"]
+        arguments: [
+            "since=yesterday", "until=2026-11-26", "since=2026-13-01T00:00:00Z", "until=1732600000", "since=\(String(repeating: "9", count: 60))",
+        ]
     )
     func badTime(query: String) throws {
         let ann = try Person.signUp("Ann")
