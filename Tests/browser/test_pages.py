@@ -17,7 +17,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from browser_helpers import api_signup, full_page_screenshot, reset_viewport, set_viewport, unique_email
+from browser_helpers import (
+    accessibility_problems, api_signup, full_page_screenshot, reset_viewport, set_viewport, unique_email,
+)
 
 try:
     from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
@@ -107,7 +109,10 @@ def assert_no_layout_shift(driver, where):
 
 
 def capture(driver, name, screenshot_dir):
-    """Screenshots at 1280 px and at 375 px, and no horizontal scroll at 375 px."""
+    """Screenshots at 1280 px and at 375 px, no horizontal scroll at 375 px, and at both
+    widths every control labelled and all text in AA contrast (accessibility_problems)."""
+    problems = accessibility_problems(driver)
+    assert not problems, f"{name} at 1280 px: {problems}"
     full_page_screenshot(driver, screenshot_dir / f"{name}-1280.png")
     set_viewport(driver, PHONE, 812, mobile=True)
     try:
@@ -119,6 +124,8 @@ def capture(driver, name, screenshot_dir):
             "   .slice(0, 5).map(e => e.tagName + '#' + e.id + '.' + e.className)]" % PHONE)
         assert widths[0] <= PHONE and widths[1] == PHONE, (
             f"{name}: page is {widths[0]}px wide at {PHONE}px (horizontal scroll); too wide: {widths[2]}")
+        problems = accessibility_problems(driver)
+        assert not problems, f"{name} at {PHONE} px: {problems}"
     finally:
         reset_viewport(driver)
         wait(driver).until(lambda d: d.execute_script("return window.innerWidth") > PHONE)

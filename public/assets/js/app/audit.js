@@ -27,6 +27,7 @@ const view = {
   next: null,
   loading: false,
   loadedFor: null,
+  ticket: 0,
 };
 
 /** A person's name by user id ("you", a member, "a former member"), capitalised to start a sentence. */
@@ -106,21 +107,26 @@ async function load(root) {
   view.loading = true;
   root.classList.add('is-loading');
   $('#audit-message', root).hidden = true;
+  // Filters changed quickly one after another: only the latest answer is shown.
+  const ticket = ++view.ticket;
   try {
     const page = await orgplane.audit(state.org.id, params);
+    if (ticket !== view.ticket) return;
     view.events = page.events;
     view.next = page.next_cursor;
     view.cursors[view.page + 1] = page.next_cursor || '';
   } catch (err) {
-    if (err.sessionLost) return;
+    if (err.sessionLost || ticket !== view.ticket) return;
     view.events = [];
     const box = $('#audit-message', root);
     box.textContent = errorMessage(err);
     box.hidden = false;
   } finally {
-    view.loading = false;
-    root.classList.remove('is-loading');
-    renderEvents(root);
+    if (ticket === view.ticket) {
+      view.loading = false;
+      root.classList.remove('is-loading');
+      renderEvents(root);
+    }
   }
 }
 

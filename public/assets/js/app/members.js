@@ -12,6 +12,9 @@ import { reloadKeys } from './keys.js';
 /** Rows per page: enough to scan, few enough to render at once on a phone. */
 export const PAGE_SIZE = 50;
 
+/** The search and role filter show from this many members on. */
+const SEARCH_FROM = 12;
+
 const view = { query: '', role: '', page: 0 };
 
 export const reloadMembers = () => reloadList(orgplane.members, 'members', renderMembers);
@@ -41,6 +44,8 @@ export function renderMembers() {
     ? 'People in this organization. Pick a new role in a row and it is saved at once.'
     : 'People in this organization and their roles. Only owners and admins can change them.';
   $('#role-guide').hidden = !isManager();
+  // The search and filter help from a dozen people on; below that the whole list fits.
+  $('#members-filters').hidden = all.length < SEARCH_FROM && !view.query && !view.role;
   $('#role-guide-list').replaceChildren(...ROLES.map((r) => h('li', {},
     roleBadge(r), h('span', {}, ROLE_SUMMARY[r]))));
   hideMessage($('#members-message'));
@@ -185,6 +190,8 @@ function removeMember(member, self, button) {
 }
 
 function wireMembers() {
+  // The role guide starts open where there is room for it, folded on a phone.
+  $('#role-guide').open = window.matchMedia('(min-width: 721px)').matches;
   const filter = $('#members-role-filter');
   filter.replaceChildren(h('option', { value: '' }, 'All roles'), ...ROLES.map((r) => h('option', { value: r }, `${roleLabel(r)}s`)));
   $('#members-search').addEventListener('input', (e) => {
