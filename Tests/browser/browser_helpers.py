@@ -108,6 +108,8 @@ for (const el of document.querySelectorAll('body *')) {
   const text = [...el.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent).join('').trim();
   if (!text) continue;
   if (el.closest(':disabled, [aria-disabled="true"]')) continue;
+  // Something fading in or out (a toast) is measured once it has arrived.
+  if (el.getAnimations().some((a) => a.playState === 'running')) continue;
   const s = getComputedStyle(el);
   const fg = rgba(s.color);
   if (!fg) continue;

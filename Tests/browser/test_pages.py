@@ -17,7 +17,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from browser_helpers import api_signup, full_page_screenshot, reset_viewport, set_viewport, unique_email
+from browser_helpers import (
+    accessibility_problems, api_signup, full_page_screenshot, reset_viewport, set_viewport, unique_email,
+)
 
 try:
     from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
@@ -107,7 +109,10 @@ def assert_no_layout_shift(driver, where):
 
 
 def capture(driver, name, screenshot_dir):
-    """Screenshots at 1280 px and at 375 px, and no horizontal scroll at 375 px."""
+    """Screenshots at 1280 px and at 375 px, no horizontal scroll at 375 px, and at both
+    widths every control labelled and all text in AA contrast (accessibility_problems)."""
+    problems = accessibility_problems(driver)
+    assert not problems, f"{name} at 1280 px: {problems}"
     full_page_screenshot(driver, screenshot_dir / f"{name}-1280.png")
     set_viewport(driver, PHONE, 812, mobile=True)
     try:
@@ -119,6 +124,8 @@ def capture(driver, name, screenshot_dir):
             "   .slice(0, 5).map(e => e.tagName + '#' + e.id + '.' + e.className)]" % PHONE)
         assert widths[0] <= PHONE and widths[1] == PHONE, (
             f"{name}: page is {widths[0]}px wide at {PHONE}px (horizontal scroll); too wide: {widths[2]}")
+        problems = accessibility_problems(driver)
+        assert not problems, f"{name} at {PHONE} px: {problems}"
     finally:
         reset_viewport(driver)
         wait(driver).until(lambda d: d.execute_script("return window.innerWidth") > PHONE)
@@ -185,7 +192,7 @@ def create_invite(driver, role, email=None):
         open_section(driver, "Invitations", "invitations")
     if driver.find_element(By.CSS_SELECTOR, "#invite-form").get_attribute("hidden") is not None:
         click(driver, "#invite-created .secret-actions button")
-    Select(visible(driver, "#invite-role")).select_by_value(role)
+    click(driver, f"label[for='invite-role-{role}']")
     if email:
         fill(driver, "#invite-email", email)
     click(driver, "#invite-submit")
@@ -410,8 +417,12 @@ def test_team_story(browser_factory, base_url, screenshot_dir):
     row = member_row(owner, teammate_email)
     assert Select(row.find_element(By.CSS_SELECTOR, "select")).first_selected_option.get_attribute("value") == "member"
     assert not owner.find_elements(By.CSS_SELECTOR, "#invites-body tr"), "a used invite is no longer pending"
+    # ... but it stays listed, greyed, saying who used it.
+    ended = owner.find_element(By.CSS_SELECTOR, "#invites-ended-body tr[data-status='accepted']")
+    assert "Accepted by Grace Teammate" in ended.get_attribute("textContent")
+    assert "Invited by you" in ended.get_attribute("textContent")
+    # One step: picking the role saves it (no separate Save button).
     Select(row.find_element(By.CSS_SELECTOR, "select")).select_by_value("admin")
-    row.find_element(By.CSS_SELECTOR, ".role-save").click()
     wait_contains(owner, ".toast", "is now admin")
     wait(owner).until(lambda d: Select(member_row(d, teammate_email).find_element(By.CSS_SELECTOR, "select"))
                       .first_selected_option.get_attribute("value") == "admin")
@@ -498,9 +509,13 @@ def test_team_story(browser_factory, base_url, screenshot_dir):
     owner.refresh()
     row = wait(owner).until(lambda d: (key_rows(d, key_name) or [None])[0])
     assert key not in owner.page_source, "the secret is never shown again"
-    row.find_element(By.CSS_SELECTOR, ".actions button").click()
+    row.find_element(By.CSS_SELECTOR, ".actions button[aria-label^='Revoke key']").click()
     confirm_dialog(owner)
     wait(owner).until(lambda d: not key_rows(d, key_name))
+    # The revoked key stays listed, greyed, with who revoked it.
+    gone = visible(owner, "#keys-ended-body tr")
+    assert gone.find_element(By.CSS_SELECTOR, ".cell-title").text.startswith(key_name)
+    assert "Revoked" in gone.text and gone.text.strip().endswith("by you")
     refused = requests.get(base_url + "/api/me", headers={"Authorization": f"Bearer {key}"}, timeout=10)
     assert refused.status_code == 401, refused.text
     assert_clean_console(owner, "API keys")

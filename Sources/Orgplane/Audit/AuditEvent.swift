@@ -10,6 +10,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case sessionRevoked = "session.revoked"
     case refreshReused = "refresh.reused"
     case passwordChanged = "password.changed"
+    case userRenamed = "user.renamed"
     case organizationCreated = "organization.created"
     case organizationRenamed = "organization.renamed"
     case memberRoleChanged = "member.role_changed"

@@ -38,6 +38,7 @@ extension APIError {
         public static let invalidCursor = Code("invalid_cursor", .badRequest)
         public static let invalidAction = Code("invalid_action", .badRequest)
         public static let invalidActor = Code("invalid_actor", .badRequest)
+        public static let invalidTime = Code("invalid_time", .badRequest)
         public static let organizationRequired = Code("organization_required", .badRequest)
 
         // Authentication.
@@ -91,7 +92,7 @@ extension APIError {
         public static let all: [Code] = [
             invalidJSON, invalidRequest, methodNotAllowed, payloadTooLarge, unsupportedMediaType, notFound,
             invalidEmail, weakPassword, invalidName, invalidRole, invalidExpiry, invalidScope, invalidResources,
-            invalidOrganizationID, invalidPath, invalidQuery, invalidLimit, invalidCursor, invalidAction, invalidActor,
+            invalidOrganizationID, invalidPath, invalidQuery, invalidLimit, invalidCursor, invalidAction, invalidActor, invalidTime,
             organizationRequired,
             unauthenticated, tokenExpired, invalidCredentials, invalidRefresh, refreshReused, rateLimited,
             forbidden, csrfFailed, sessionRequired, organizationForbidden, orgCreationDisabled, scopeExceedsRole,

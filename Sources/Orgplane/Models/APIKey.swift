@@ -11,9 +11,23 @@ struct APIKey: Sendable {
     let expiresAt: String?
     let lastUsedAt: String?
     let createdBy: UserID
+    /// When it was revoked, and by whom (from the audit log; nil when revoked automatically,
+    /// because its creator left or was removed, or when that event is past its retention).
+    var revokedAt: String? = nil
+    var revokedBy: UserID? = nil
+    var expired = false
 
-    /// As listed: never the secret.
-    var json: JSON { .object(fields(secret: nil)) }
+    /// `active`, `revoked` or `expired`.
+    var status: String { revokedAt != nil ? "revoked" : expired ? "expired" : "active" }
+
+    /// As listed: never the secret; with its status and who revoked it.
+    var json: JSON {
+        .object(
+            fields(secret: nil) + [
+                ("status", .string(status)), ("revoked_at", .optional(revokedAt)), ("revoked_by", .optional(revokedBy?.description)),
+            ]
+        )
+    }
 
     /// The fields in the contract's order; a just-created key shows its secret after `prefix`.
     func fields(secret: String?) -> [(String, JSON)] {

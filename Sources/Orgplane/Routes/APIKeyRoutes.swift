@@ -29,8 +29,14 @@ enum APIKeyRoutes {
         let identity = try context.requireSession()
         let organization = try context.authorize(.readOrganization, organization: context.organizationParameter(), for: identity)
         let everyone = Policy.allows(organization.role, .manageEveryonesAPIKeys)
+        let query = try ListingQuery(context.request)
         let keys = try context.store.read { db in
-            try context.store.apiKeys(db, organizationID: organization.id, createdBy: everyone ? nil : identity.user.id)
+            try context.store.apiKeys(
+                db,
+                organizationID: organization.id,
+                createdBy: everyone ? nil : identity.user.id,
+                includeEnded: query.includeEnded
+            )
         }
         return context.json(200, .array(keys.map(\.json)))
     }

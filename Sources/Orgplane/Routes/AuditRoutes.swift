@@ -6,7 +6,8 @@ enum AuditRoutes {
         router.add("GET", "/api/organizations/:id/audit", list)
     }
 
-    /// Newest first, `limit` events after `cursor`, optionally only one `action` or one `actor` (an id).
+    /// Newest first, `limit` events after `cursor`, optionally only one `action`, one `actor`
+    /// (an id), or a time window (`since`, `until`).
     static func list(_ context: Context) throws -> Response {
         let identity = try context.requireSession()
         let organization = try context.authorize(.readAuditLog, organization: context.organizationParameter(), for: identity)
@@ -18,7 +19,9 @@ enum AuditRoutes {
                 limit: query.limit,
                 after: query.cursor,
                 action: query.action,
-                actorID: query.actorID
+                actorID: query.actorID,
+                since: query.since,
+                until: query.until
             )
         }
         return context.json(200, AuditPage(events: page.events, more: page.more).json)

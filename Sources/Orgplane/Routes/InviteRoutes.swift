@@ -40,10 +40,11 @@ enum InviteRoutes {
     static func list(_ context: Context) throws -> Response {
         let identity = try context.requireSession()
         let organization = try context.authorize(.manageInvites, organization: context.organizationParameter(), for: identity)
-        return context.json(
-            200,
-            .array(try context.store.read { db in try context.store.pendingInvites(db, organizationID: organization.id) }.map(\.json))
-        )
+        let query = try ListingQuery(context.request)
+        let invites = try context.store.read { db in
+            try context.store.invites(db, organizationID: organization.id, includeEnded: query.includeEnded)
+        }
+        return context.json(200, .array(invites.map(\.json)))
     }
 
     static func revoke(_ context: Context) throws -> Response {

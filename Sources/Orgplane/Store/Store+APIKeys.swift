@@ -45,17 +45,43 @@ extension Store {
         )
     }
 
-    /// Live keys of an organization; only those made by `createdBy` when given.
-    func apiKeys(_ db: Connection, organizationID: OrganizationID, createdBy: UserID?) throws -> [APIKey] {
+    /// Keys of an organization, newest first (only those made by `createdBy` when given): every
+    /// key not revoked (expired ones included), and with `includeEnded` also those revoked in
+    /// the last `ListingQuery.endedDays` days (the `ListingQuery.endedLimit` latest), each with
+    /// who revoked it: the user of its `api_key.revoked` audit event (none for keys revoked by
+    /// a trigger when their creator left, or when the event is past its retention).
+    func apiKeys(_ db: Connection, organizationID: OrganizationID, createdBy: UserID?, includeEnded: Bool = false) throws -> [APIKey] {
         try db.query(
             Query(
                 """
-                select \(sql: Self.apiKeyColumns) from orgplane.api_keys k
-                where k.organization_id = \(organizationID)::uuid and k.revoked_at is null and (\(createdBy)::uuid is null or k.created_by = \(createdBy)::uuid)
+                select \(sql: Self.apiKeyColumns), orgplane.rfc3339(k.revoked_at) as revoked_at, r.actor_id as revoked_by,
+                       coalesce(k.expires_at <= now(), false) as expired
+                from (
+                  select * from orgplane.api_keys
+                  where organization_id = \(organizationID)::uuid and (\(createdBy)::uuid is null or created_by = \(createdBy)::uuid)
+                    and revoked_at is null
+                  union all
+                  (select * from orgplane.api_keys
+                   where \(includeEnded) and organization_id = \(organizationID)::uuid and (\(createdBy)::uuid is null or created_by = \(createdBy)::uuid)
+                     and revoked_at > now() - make_interval(days => \(ListingQuery.endedDays)::int)
+                   order by revoked_at desc limit \(ListingQuery.endedLimit)::int)
+                ) k
+                left join lateral (
+                  select e.actor_id from orgplane.audit_events e
+                  where k.revoked_at is not null and e.organization_id = k.organization_id and e.action = 'api_key.revoked'
+                    and e.target_type = 'api_key' and e.target_id = k.id and e.actor_type = 'user'
+                  order by e.at desc limit 1
+                ) r on true
                 order by k.created_at desc
                 """
             )
-        ).map(APIKey.init(row:))
+        ).map { row in
+            var key = try APIKey(row: row)
+            key.revokedAt = try row.decodeIfPresent(String.self, "revoked_at")
+            key.revokedBy = try row.decodeIfPresent(UserID.self, "revoked_by")
+            key.expired = try row.decode(Bool.self, "expired")
+            return key
+        }
     }
 
     /// Revokes a live key of the organization (made by `createdBy` when given); false when none.

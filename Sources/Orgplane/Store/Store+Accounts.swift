@@ -23,6 +23,11 @@ extension Store {
         ).first.map { try User(row: $0) }
     }
 
+    /// Sets a user's name.
+    func renameUser(_ db: Connection, id: UserID, name: String) throws {
+        try db.query("update orgplane.users set name = \(name), updated_at = now() where id = \(id)::uuid")
+    }
+
     /// The user with this email and their password hash.
     func userForLogin(_ db: Connection, email: String) throws -> (user: User, passwordHash: String)? {
         guard

@@ -23,7 +23,9 @@ extension Store {
         limit: Int,
         after cursor: AuditCursor?,
         action: AuditAction?,
-        actorID: String?
+        actorID: String?,
+        since: Int64? = nil,
+        until: Int64? = nil
     ) throws
         -> (events: [AuditEvent], more: Bool)
     {
@@ -37,6 +39,8 @@ extension Store {
                    or (e.at, e.id) < (to_timestamp(\(cursor?.seconds)::bigint) + \(cursor?.fraction)::bigint * interval '1 microsecond', \(cursor?.id)::uuid))
               and (\(action?.rawValue)::text is null or e.action = \(action?.rawValue)::text)
               and (\(actorID)::uuid is null or e.actor_id = \(actorID)::uuid)
+              and (\(since)::bigint is null or e.at >= to_timestamp(\(since)::bigint))
+              and (\(until)::bigint is null or e.at < to_timestamp(\(until)::bigint))
             order by e.at desc, e.id desc
             limit \(limit + 1)
             """

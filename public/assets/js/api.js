@@ -301,17 +301,20 @@ export const orgplane = {
   members: (id) => api.get(`/api/organizations/${enc(id)}/members`),
   setMemberRole: (id, userId, role) => api.patch(`/api/organizations/${enc(id)}/members/${enc(userId)}`, { role }),
   removeMember: (id, userId) => api.del(`/api/organizations/${enc(id)}/members/${enc(userId)}`),
-  invites: (id) => api.get(`/api/organizations/${enc(id)}/invites`),
+  /** Pending invites, and the ones accepted, revoked or expired lately (include=ended). */
+  invites: (id) => api.get(`/api/organizations/${enc(id)}/invites?include=ended`),
   createInvite: (id, body) => api.post(`/api/organizations/${enc(id)}/invites`, body),
   revokeInvite: (id, inviteId) => api.del(`/api/organizations/${enc(id)}/invites/${enc(inviteId)}`),
   // The token travels in the body, never in a URL: no log line can hold it.
   previewInvite: (token) => api.post('/api/invites/preview', { token }, { auth: false }),
   acceptInvite: (token) => api.post('/api/invites/accept', { token }),
-  apiKeys: (id) => api.get(`/api/organizations/${enc(id)}/api-keys`),
+  /** Keys, and the ones revoked lately (include=ended). */
+  apiKeys: (id) => api.get(`/api/organizations/${enc(id)}/api-keys?include=ended`),
   createApiKey: (id, body) => api.post(`/api/organizations/${enc(id)}/api-keys`, body),
   revokeApiKey: (id, keyId) => api.del(`/api/organizations/${enc(id)}/api-keys/${enc(keyId)}`),
   /** `params`: a URLSearchParams of limit, cursor, action, actor. */
   audit: (id, params) => api.get(`/api/organizations/${enc(id)}/audit?${params}`),
+  renameMe: (name) => api.patch('/api/me', { name }),
   sessions: () => api.get('/api/me/sessions'),
   endSession: (sessionId) => api.del(`/api/me/sessions/${enc(sessionId)}`),
   endOtherSessions: () => api.del('/api/me/sessions'),

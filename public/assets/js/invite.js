@@ -55,16 +55,18 @@ function renderPreview() {
   document.title = `Join ${orgName} · Orgplane`;
   $('#org-mark').textContent = orgName.trim().charAt(0).toUpperCase() || '?';
   $('#invite-title').textContent = `Join ${orgName}`;
-  $('#invite-sub').textContent = `You have been invited to join as ${/^[aeiou]/i.test(role) ? 'an' : 'a'} ${role.toLowerCase()}.`;
+  const inviter = preview.invited_by ? preview.invited_by.name : null;
+  const asRole = `${/^[aeiou]/i.test(role) ? 'an' : 'a'} ${role.toLowerCase()}`;
+  $('#invite-sub').textContent = inviter
+    ? `${inviter} invited you to join as ${asRole}.`
+    : `You have been invited to join as ${asRole}.`;
   $('#fact-org').textContent = orgName;
+  $('#fact-inviter').textContent = inviter || 'A member of the organization';
   $('#fact-role').textContent = role;
-  const expires = $('#fact-expires');
-  if (preview.expires_at) {
-    expires.textContent = relativeTime(preview.expires_at);
-    expires.title = formatDateTime(preview.expires_at);
-  } else {
-    expires.textContent = '—';
-  }
+  // The exact time in words next to the relative one (no hover-only tooltip).
+  $('#fact-expires').textContent = preview.expires_at
+    ? `${relativeTime(preview.expires_at)} (${formatDateTime(preview.expires_at)})`
+    : '—';
 }
 
 async function accept() {

@@ -2,7 +2,7 @@
 // invitation carried in #invite=TOKEN (then the invited organization is selected).
 import { orgplane, errorMessage } from './api.js';
 import { submitForm } from './forms.js';
-import { $, h, initPasswordToggles, showMessage, hideMessage } from './ui.js';
+import { $, h, initPasswordToggles, initCounters, showMessage, hideMessage } from './ui.js';
 import { inviteTokenFromHash, showInviteBanner, hideInviteBanner, INVITE_ERRORS } from './invite-context.js';
 
 let invite = inviteTokenFromHash();
@@ -12,6 +12,7 @@ const message = $('#form-message');
 const submit = $('#submit');
 
 initPasswordToggles();
+initCounters();
 
 function useInvite(token) {
   invite = token;

@@ -86,15 +86,13 @@ export function relativeTime(iso, now = Date.now()) {
   return relFmt.format(Math.round(seconds / size), unit);
 }
 
-// <time> with a relative label (or a date) and the full timestamp as tooltip.
+// <time> with a relative label ("in 7 days") and the date under it, or just the date. The
+// date is text, not a tooltip: touch screens and screen readers have no hover.
 export function timeEl(iso, { relative = false, className } = {}) {
   const d = parseTime(iso);
   if (!d) return h('span', { class: className }, '—');
-  return h('time', {
-    datetime: d.toISOString(),
-    title: dateTimeFmt.format(d),
-    class: className,
-  }, relative ? relativeTime(iso) : formatDate(iso));
+  return h('time', { datetime: d.toISOString(), class: className },
+    relative ? [relativeTime(iso), h('span', { class: 'time-exact' }, dateTimeFmt.format(d))] : formatDate(iso));
 }
 
 // ---- messages ---------------------------------------------------------------------
@@ -269,9 +267,10 @@ export async function copyText(text) {
   return ok;
 }
 
-// A copy button that copies the text of `source` (an element or a function).
-export function copyButton(getText, label = 'Copy') {
-  const button = h('button', { type: 'button', class: 'btn btn-secondary btn-copy' }, label);
+// A copy button that copies the text of `source` (an element or a function); `ariaLabel`
+// names it when several sit side by side.
+export function copyButton(getText, label = 'Copy', ariaLabel = null) {
+  const button = h('button', { type: 'button', class: 'btn btn-secondary btn-copy', 'aria-label': ariaLabel }, label);
   button.addEventListener('click', async () => {
     const ok = await copyText(typeof getText === 'function' ? getText() : getText);
     button.textContent = ok ? 'Copied' : 'Select and copy';

@@ -1,8 +1,8 @@
 // Audit: the organization's audit log for owners and admins (GET …/audit), as sentences
 // ("Ann removed Bob"), newest first, filtered by person and action, a page at a time.
 import { orgplane, errorMessage } from '../api.js';
-import { $, h, timeEl, formatDateTime } from '../ui.js';
-import { state, isManager, myId, memberLabel } from './state.js';
+import { $, h, relativeTime, formatDateTime } from '../ui.js';
+import { state, isManager, myId, memberLabel, personName } from './state.js';
 
 const PAGE = 25;
 
@@ -27,16 +27,12 @@ const view = {
   next: null,
   loading: false,
   loadedFor: null,
+  ticket: 0,
 };
 
-/** A person's name by user id: "you", a member's name, or "a former member". */
+/** A person's name by user id ("you", a member, "a former member"), capitalised to start a sentence. */
 function person(id, { capital = false } = {}) {
-  let text;
-  if (id === myId()) text = 'you';
-  else {
-    const m = state.members.find((x) => x.user_id === id);
-    text = m ? memberLabel(m) : 'a former member';
-  }
+  const text = personName(id);
   return capital ? text[0].toUpperCase() + text.slice(1) : text;
 }
 
@@ -85,7 +81,7 @@ function renderEvents(root) {
   list.hidden = view.events.length === 0;
   list.replaceChildren(...view.events.map((e) => h('li', { class: 'audit-item', dataset: { action: e.action } },
     h('span', { class: 'audit-sentence' }, sentence(e), e.outcome === 'failure' ? ' (failed)' : ''),
-    h('span', { class: 'audit-meta' }, timeEl(e.at, { relative: true }), ` · ${formatDateTime(e.at)}`, e.ip ? ` · from ${e.ip}` : ''))));
+    h('span', { class: 'audit-meta' }, h('time', { datetime: e.at }, `${relativeTime(e.at)} · ${formatDateTime(e.at)}`), e.ip ? ` · from ${e.ip}` : ''))));
   $('#audit-newer', root).disabled = view.page === 0 || view.loading;
   $('#audit-older', root).disabled = !view.next || view.loading;
   $('#audit-page', root).textContent = view.events.length ? `Page ${view.page + 1}` : '';
@@ -99,25 +95,45 @@ async function load(root) {
   if (action) params.set('action', action);
   const cursor = view.cursors[view.page];
   if (cursor) params.set('cursor', cursor);
+  // Whole local days: from the start of "From" to the end of "To".
+  const from = $('#audit-from', root).value;
+  const to = $('#audit-to', root).value;
+  if (from) params.set('since', localDayStart(from).toISOString());
+  if (to) {
+    const end = localDayStart(to);
+    end.setDate(end.getDate() + 1);
+    params.set('until', end.toISOString());
+  }
   view.loading = true;
   root.classList.add('is-loading');
   $('#audit-message', root).hidden = true;
+  // Filters changed quickly one after another: only the latest answer is shown.
+  const ticket = ++view.ticket;
   try {
     const page = await orgplane.audit(state.org.id, params);
+    if (ticket !== view.ticket) return;
     view.events = page.events;
     view.next = page.next_cursor;
     view.cursors[view.page + 1] = page.next_cursor || '';
   } catch (err) {
-    if (err.sessionLost) return;
+    if (err.sessionLost || ticket !== view.ticket) return;
     view.events = [];
     const box = $('#audit-message', root);
     box.textContent = errorMessage(err);
     box.hidden = false;
   } finally {
-    view.loading = false;
-    root.classList.remove('is-loading');
-    renderEvents(root);
+    if (ticket === view.ticket) {
+      view.loading = false;
+      root.classList.remove('is-loading');
+      renderEvents(root);
+    }
   }
+}
+
+/** Midnight (local time) at the start of a yyyy-mm-dd day. */
+function localDayStart(text) {
+  const [y, m, d] = text.split('-').map(Number);
+  return new Date(y, m - 1, d);
 }
 
 function restart(root) {
@@ -132,6 +148,8 @@ function mount(root) {
   const actor = h('select', { id: 'audit-actor', name: 'actor' });
   const action = h('select', { id: 'audit-action', name: 'action' },
     h('option', { value: '' }, 'All actions'), ...ACTIONS.map(([value, text]) => h('option', { value }, text)));
+  const from = h('input', { type: 'date', id: 'audit-from', name: 'from' });
+  const to = h('input', { type: 'date', id: 'audit-to', name: 'to' });
   const newer = h('button', { type: 'button', class: 'btn btn-secondary btn-sm', id: 'audit-newer' }, 'Newer');
   const older = h('button', { type: 'button', class: 'btn btn-secondary btn-sm', id: 'audit-older' }, 'Older');
   root.append(
@@ -143,13 +161,16 @@ function mount(root) {
     h('div', { id: 'audit-body' },
       h('form', { class: 'card-body toolbar', id: 'audit-filters' },
         h('div', { class: 'field' }, h('label', { for: 'audit-actor' }, 'Person'), actor),
-        h('div', { class: 'field' }, h('label', { for: 'audit-action' }, 'Action'), action)),
+        h('div', { class: 'field' }, h('label', { for: 'audit-action' }, 'Action'), action),
+        h('div', { class: 'field field-date' }, h('label', { for: 'audit-from' }, 'From'), from),
+        h('div', { class: 'field field-date' }, h('label', { for: 'audit-to' }, 'To'), to)),
       h('p', { class: 'alert alert-error audit-message', id: 'audit-message', role: 'alert', hidden: true }),
       h('ol', { class: 'audit-list', id: 'audit-list', 'aria-label': 'Audit events' }),
       h('div', { class: 'empty', id: 'audit-empty', hidden: true },
         h('strong', {}, 'No events'), h('p', {}, 'Nothing recorded matches these filters.')),
       h('div', { class: 'card-body pager' }, newer, h('span', { class: 'muted', id: 'audit-page' }), older)));
-  for (const select of [actor, action]) select.addEventListener('change', () => restart(root));
+  for (const field of [actor, action, from, to]) field.addEventListener('change', () => restart(root));
+  root.querySelector('#audit-filters').addEventListener('submit', (e) => e.preventDefault());
   newer.addEventListener('click', () => {
     view.page -= 1;
     load(root);

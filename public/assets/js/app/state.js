@@ -5,6 +5,17 @@ import { toast } from '../ui.js';
 
 export const ROLES = ['owner', 'admin', 'member', 'viewer'];
 
+/**
+ * One line per role, from the policy table (docs/API.md "Organizations, members, invites";
+ * Sources/Orgplane/Policy/Policy.swift decides). Shown wherever a role is chosen.
+ */
+export const ROLE_SUMMARY = {
+  owner: 'Everything: renames the organization, makes and removes owners, reads the audit log.',
+  admin: 'Invites people, changes roles and removes members (not owners), sees every API key and the audit log.',
+  member: 'Reads and writes data, makes API keys for their own use.',
+  viewer: 'Reads data only, makes read-only API keys for their own use.',
+};
+
 export const state = {
   me: null,
   org: null,
@@ -37,6 +48,13 @@ export function initials(text) {
 
 export function memberLabel(member) {
   return member.name.trim() ? member.name : member.email;
+}
+
+/** Who a user id is, for sentences: "you", a member's name, or "a former member". */
+export function personName(userId) {
+  if (userId === myId()) return 'you';
+  const m = state.members.find((x) => x.user_id === userId);
+  return m ? memberLabel(m) : 'a former member';
 }
 
 // ---- loading --------------------------------------------------------------------------
