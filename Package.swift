@@ -27,6 +27,7 @@ let package = Package(
         .systemLibrary(name: "CJWT", pkgConfig: "libjwt", providers: [.apt(["libjwt-dev"])]),
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
 
         // Thin wrappers: each owns its C handles in classes that free them.
         .target(name: "HTTP", dependencies: ["Secrets"], swiftSettings: swiftSettings),
@@ -37,11 +38,13 @@ let package = Package(
         .target(name: "JWT", dependencies: ["CJWT"], swiftSettings: swiftSettings),
         .target(name: "Secrets", dependencies: ["CSodium"], swiftSettings: swiftSettings),
         .target(name: "HTTPClient", dependencies: ["CCurl"], swiftSettings: swiftSettings),
+        // QR codes as SVG (libqrencode), for two-factor enrollment.
+        .target(name: "QRCode", dependencies: ["CQRencode"], swiftSettings: swiftSettings),
 
         // The application: routes, policy, storage. No C imports.
         .target(
             name: "Orgplane",
-            dependencies: ["HTTP", "Log", "Postgres", "JWT", "Secrets", "HTTPClient"],
+            dependencies: ["HTTP", "Log", "Postgres", "JWT", "Secrets", "HTTPClient", "QRCode"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -59,6 +62,7 @@ let package = Package(
         // The only target that may import a C module: it checks tokens against libjwt directly.
         .testTarget(name: "JWTTests", dependencies: ["JWT", "CJWT", "Secrets"], swiftSettings: swiftSettings),
         .testTarget(name: "SecretsTests", dependencies: ["Secrets"], swiftSettings: swiftSettings),
+        .testTarget(name: "QRCodeTests", dependencies: ["QRCode"], swiftSettings: swiftSettings),
         .testTarget(name: "OrgplaneTests", dependencies: ["Orgplane", "HTTP", "Postgres"], swiftSettings: swiftSettings),
         .testTarget(
             name: "OrgplaneIntegrationTests",
