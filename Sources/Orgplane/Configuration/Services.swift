@@ -19,6 +19,8 @@ public struct Services: Sendable {
     /// Dataplane calls in flight in this process (each forked worker process has its own): the
     /// one thing here that changes between requests, a load bound, never who may do what.
     public let dataplaneSlots: Slots
+    /// Seals TOTP secrets at rest (`Configuration.totpSecretKey`, or a key derived from the JWT secret).
+    public let totpBox: SecretBox
 
     public init(configuration: Configuration, clock: Clock = .system, catalogue: OperationCatalogue, migrations: [Migration]) {
         self.configuration = configuration
@@ -31,5 +33,6 @@ public struct Services: Sendable {
         dummyPasswordHash = hasher.hash(Secrets.randomToken())
         expectedMigrations = migrations
         dataplaneSlots = Slots(configuration.dataplaneMaxConcurrent)
+        totpBox = SecretBox(key: SecretBox.derivedKey(from: configuration.totpSecretKey ?? configuration.jwtSecret, purpose: "orgplane totp v1"))!
     }
 }

@@ -12,7 +12,10 @@ extension Member {
 }
 
 extension Store {
-    static let organizationColumns: SQLFragment = "o.id, o.name, o.slug, m.role, orgplane.rfc3339(o.created_at) as created_at"
+    static let organizationColumns: SQLFragment = """
+        o.id, o.name, o.slug, m.role, orgplane.rfc3339(o.created_at) as created_at,
+        o.require_mfa and not orgplane.mfa_enabled(m.user_id) as mfa_blocked
+        """
 
     /// Creates an organization with `ownerID` as its owner. The slug comes from the name and
     /// gets a random suffix when taken; it never changes afterwards.

@@ -49,5 +49,6 @@ extension OrganizationSummary {
         slug = try row.decode(String.self, prefix + "slug")
         role = try row.decode(Role.self, prefix + "role")
         createdAt = try row.decodeIfPresent(String.self, prefix + "created_at")
+        mfaBlocked = try row.decodeIfPresent(Bool.self, prefix + "mfa_blocked") ?? false
     }
 }
