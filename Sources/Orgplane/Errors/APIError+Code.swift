@@ -46,7 +46,7 @@ extension APIError {
         public static let invalidCredentials = Code("invalid_credentials", .unauthorized)
         public static let invalidRefresh = Code("invalid_refresh", .unauthorized)
         public static let refreshReused = Code("refresh_reused", .unauthorized)
-        public static let invalidMFACode = Code("invalid_mfa_code", .unauthorized)
+        public static let invalidSecondFactor = Code("invalid_mfa_code", .unauthorized)
         public static let invalidChallenge = Code("invalid_challenge", .unauthorized)
         public static let rateLimited = Code("rate_limited", .tooManyRequests)
 
@@ -93,7 +93,7 @@ extension APIError {
             invalidEmail, weakPassword, invalidName, invalidRole, invalidExpiry, invalidScope, invalidResources,
             invalidOrganizationID, invalidPath, invalidQuery, invalidLimit, invalidCursor, invalidAction, invalidActor,
             organizationRequired,
-            unauthenticated, tokenExpired, invalidCredentials, invalidRefresh, refreshReused, invalidMFACode, invalidChallenge,
+            unauthenticated, tokenExpired, invalidCredentials, invalidRefresh, refreshReused, invalidSecondFactor, invalidChallenge,
             rateLimited,
             forbidden, csrfFailed, sessionRequired, organizationForbidden, orgCreationDisabled, scopeExceedsRole,
             operationForbidden, resourceForbidden, mfaRequired,

@@ -11,8 +11,8 @@ enum TwoFactor {
     /// Seconds a login challenge (the first step's answer) stays usable.
     static let challengeLifetime = 300
 
-    static let invalidCode = APIError(.invalidMFACode, "The code is not valid.")
-    static let codeMissing = APIError(.invalidMFACode, "Give a code from your authenticator app, or a recovery code.")
+    static let invalidCode = APIError(.invalidSecondFactor, "The code is not valid.")
+    static let codeMissing = APIError(.invalidSecondFactor, "Give a code from your authenticator app, or a recovery code.")
     static let invalidChallenge = APIError(.invalidChallenge, "The login challenge is not valid or has expired; log in again.")
     static let alreadyEnabled = APIError(.mfaAlreadyEnabled, "Two-factor authentication is already on for this account.")
     static let notEnabled = APIError(.mfaNotEnabled, "Two-factor authentication is not on for this account.")
@@ -35,7 +35,7 @@ enum TwoFactor {
             let result = try body()
             RateLimit.refund(context, buckets: [bucket(userID)])
             return result
-        } catch let error as APIError where error.code == .invalidMFACode {
+        } catch let error as APIError where error.code == .invalidSecondFactor {
             try context.store.write { db in
                 try context.audit(db, .mfaFailed, actor: .user(userID), target: .user(userID), outcome: .failure)
             }
@@ -161,7 +161,10 @@ enum TwoFactor {
 
     /// The second step: the challenge (live, single use) and a code or recovery code open a
     /// session, in one transaction with the challenge's use and the invite's acceptance.
-    static func completeLogin(_ context: Context, _ body: LoginMFABody) throws
+    static func completeLogin(
+        _ context: Context,
+        _ body: LoginMFABody
+    ) throws
         -> (user: User, sessionID: SessionID, refreshToken: String, organization: OrganizationSummary?)
     {
         guard body.challenge.utf8.count < 200 else { throw invalidChallenge }
