@@ -78,7 +78,7 @@ def test_two_factor_blocks_a_login_that_has_the_password_but_not_the_code(new_us
     client.token = None
     # Wrong codes and somebody else's recovery code are refused; the challenge stays usable.
     wrong = f"{(int(next_code(user)) + 1) % 1_000_000:06d}"
-    for factor in ({"code": wrong}, {"code": ""}, {"recovery_code": "aaaa-bbbb-cccc-dddd"}):
+    for factor in ({"code": wrong}, {"code": "12345"}, {"recovery_code": "aaaa-bbbb-cccc-dddd"}):
         r = client.request("POST", "/api/auth/login/mfa", json={"challenge": body["challenge"], **factor})
         assert r.status_code == 401 and error_code(r) == "invalid_mfa_code", r.text
     r = client.request("POST", "/api/auth/login/mfa", json={"challenge": "opc_" + "x" * 43, "code": next_code(user)})

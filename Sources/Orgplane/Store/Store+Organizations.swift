@@ -55,7 +55,7 @@ extension Store {
                 where m.user_id = \(userID)::uuid order by o.name, o.id
                 """
             )
-        ).map { try OrganizationSummary(row: $0) }
+        ).map { try OrganizationSummary(memberRow: $0) }
     }
 
     /// The organization with the user's role in it, or nil when they are not a member.
@@ -73,7 +73,7 @@ extension Store {
                 where o.id = \(id)::uuid
                 """
             )
-        ).first.map { try OrganizationSummary(row: $0) }
+        ).first.map { try OrganizationSummary(memberRow: $0) }
     }
 
     /// Locks the organization's row until the transaction ends, in a statement of its own.
