@@ -29,7 +29,8 @@ enum AccountDeletion {
                     // INTEGRATION POINT (organization deletion, `leases` branch): when
                     // DELETE /api/organizations/{id} lands, sole-member organizations go through
                     // its deletion path (grace period, tenant schema, leases) instead of this
-                    // direct delete, and the user's leases end here too.
+                    // direct delete, and the user's leases end here too. Until then the
+                    // organization's tenant schema o_<hex> and its roles (0012) are left behind.
                     try store.deleteOrganization(db, id: membership.organizationID)
                     try context.audit(
                         db,
