@@ -1,7 +1,8 @@
-// Account page: profile, change password, log out, organizations.
+// Account page: profile, change password, two-factor, deleting the account, log out, organizations.
 import { orgplane, errorMessage, mayHaveSession, loginUrl } from './api.js';
 import { logout } from './session.js';
 import { submitForm, whileBusy } from './forms.js';
+import { initTwoFactor, renderTwoFactor } from './two-factor.js';
 import { $, h, initPasswordToggles, showMessage, fieldProblem, formatDate, roleBadge, toast } from './ui.js';
 
 initPasswordToggles();
@@ -13,6 +14,7 @@ function render(me) {
   $('#profile-since').textContent = formatDate(user.created_at) || '—';
   $('#profile').removeAttribute('aria-busy');
   $('#username').value = user.email;
+  renderTwoFactor(me);
 
   const list = $('#org-list');
   list.removeAttribute('aria-busy');
@@ -77,5 +79,6 @@ if (!mayHaveSession()) {
   $('#logout-button').addEventListener('click', logout);
   $('#logout-top').addEventListener('click', logout);
   $('#password-form').addEventListener('submit', changePassword);
+  initTwoFactor();
   load();
 }
