@@ -2,10 +2,11 @@ import HTTP
 
 /// The answer to `GET /api/me`: the user, their organizations, the one selected, and how the
 /// caller authenticated (for an API key: its scopes as granted, and `effective_scopes`
-/// limited by its creator's current role).
+/// limited by its creator's current role), and the user's two-factor status.
 struct MeAnswer {
     let identity: Identity
     let catalogue: OperationCatalogue
+    let mfa: MFAStatus
 
     var json: JSON {
         let auth: [(String, JSON)]
@@ -26,6 +27,13 @@ struct MeAnswer {
             ("organizations", .array((identity.organizations ?? []).map(\.json))),
             ("selected_organization", identity.selected?.json ?? .null),
             ("auth", .object(auth)),
+            (
+                "mfa",
+                .object([
+                    ("enabled", .bool(mfa.enabled)), ("recovery_codes_left", .number(Double(mfa.recoveryCodesLeft))),
+                    ("required_by", .strings(mfa.requiredBy.map(\.description))),
+                ])
+            ),
         ])
     }
 }

@@ -21,6 +21,8 @@ public struct Services: Sendable {
     /// Dataplane calls in flight in this process (each forked worker process has its own): the
     /// one thing here that changes between requests, a load bound, never who may do what.
     public let dataplaneSlots: Slots
+    /// Seals TOTP secrets at rest (`Configuration.totpSecretKey`, or a key derived from the JWT secret).
+    public let totpBox: SecretBox
 
     public init(
         configuration: Configuration,
@@ -40,5 +42,6 @@ public struct Services: Sendable {
         expectedMigrations = migrations
         self.tenantMigrations = tenantMigrations
         dataplaneSlots = Slots(configuration.dataplaneMaxConcurrent)
+        totpBox = SecretBox(key: SecretBox.derivedKey(from: configuration.totpSecretKey ?? configuration.jwtSecret, purpose: "orgplane totp v1"))!
     }
 }

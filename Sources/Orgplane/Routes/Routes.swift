@@ -11,6 +11,7 @@ enum Routes {
         APIKeyRoutes.register(&router)
         AuditRoutes.register(&router)
         SessionRoutes.register(&router)
+        TwoFactorRoutes.register(&router)
         DataplaneRoutes.register(&router)
         SQLCheckRoutes.register(&router)
         return router
