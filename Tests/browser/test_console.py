@@ -351,8 +351,9 @@ def test_members_stay_fast_at_500(browser_factory, base_url, screenshot_dir):
     owner.execute_script("arguments[0].focus()", select)
     ActionChains(owner).send_keys(Keys.ARROW_UP).perform()
     wait_contains(owner, ".toast", "Person 001 is now admin")
-    select = wait(owner).until(lambda d: d.find_element(By.CSS_SELECTOR, "#members-body tr select"))
-    wait(owner).until(lambda d: select.get_attribute("value") == "admin" and d.switch_to.active_element == select)
+    # The list is re-read and drawn again; the focus comes back to the row's new select.
+    wait(owner).until(lambda d: (lambda s: s.get_attribute("value") == "admin" and d.switch_to.active_element == s)(
+        d.find_element(By.CSS_SELECTOR, "#members-body tr select")))
     ActionChains(owner).send_keys(Keys.ARROW_UP).perform()
     visible(owner, "dialog[open]")
     assert "Make Person 001 an owner?" in owner.find_element(By.CSS_SELECTOR, "dialog[open]").text
