@@ -116,13 +116,23 @@ def test_recovery_codes_work_once_each(new_user, make_api):
     assert r.status_code == 401 and error_code(r) == "invalid_mfa_code"
     make_api().post("/api/auth/login/mfa", json={"challenge": challenge["challenge"], "recovery_code": second})
     assert user["api"].get("/api/me")["mfa"] == {"enabled": True, "recovery_codes_left": 8, "required_by": []}
+    # New codes for old: the unused eight stop working, ten fresh ones count.
+    r = user["api"].request("POST", "/api/me/mfa/recovery-codes", json={"code": "12345"})
+    assert r.status_code == 401 and error_code(r) == "invalid_mfa_code"
+    fresh = user["api"].post("/api/me/mfa/recovery-codes", json={"code": next_code(user)})["recovery_codes"]
+    assert len(fresh) == 10 and not set(fresh) & set(user["recovery_codes"])
+    assert user["api"].get("/api/me")["mfa"]["recovery_codes_left"] == 10
+    _, challenge = first_step(make_api, user)
+    r = make_api().request("POST", "/api/auth/login/mfa", json={"challenge": challenge["challenge"], "recovery_code": user["recovery_codes"][2]})
+    assert r.status_code == 401 and error_code(r) == "invalid_mfa_code"
+    make_api().post("/api/auth/login/mfa", json={"challenge": challenge["challenge"], "recovery_code": fresh[0]})
     org = user["organization"]["id"]
     actions = [e["action"] for e in user["api"].get(f"/api/organizations/{org}/audit?limit=100")["events"]]
     # Account events carry no organization; the log of the user's organization shows only its own.
     assert "mfa.recovery_code_used" not in actions
     assert psql(
         f"select count(*) from orgplane.audit_events where action = 'mfa.recovery_code_used' and target_id = '{user['user']['id']}'"
-    ) == "2"
+    ) == "3"  # two old codes and one fresh one
 
 
 def test_enrolling_twice_and_confirming_with_a_wrong_code_are_refused(new_user):

@@ -39,7 +39,7 @@ extension Store {
         try db.query("delete from orgplane.organizations where id = \(id)::uuid")
     }
 
-    /// Deletes a user; sessions, memberships, keys and two-factor go with it (0022).
+    /// Deletes a user; sessions, memberships, keys and two-factor go with it (0015).
     func deleteUser(_ db: Connection, id: UserID) throws {
         try db.query("delete from orgplane.users where id = \(id)::uuid")
     }
