@@ -7,7 +7,8 @@
 -- and pending invites are revoked and its leases revoked (trigger below). Memberships stay,
 -- so an owner can restore it (POST …/restore) within the grace period; keys stay revoked.
 -- After deletes_at the sweeper drops the schema and roles (orgplane_tenancy.drop_tenant) and
--- deletes the row (memberships, keys, invites, leases cascade).
+-- deletes the row (memberships, keys, invites, leases cascade); drop_tenant also forgets the
+-- schema's tenant-migration ledger (0013, which has no foreign key on purpose).
 
 -- tables --------------------------------------------------------------------------------
 alter table orgplane.organizations
@@ -129,6 +130,8 @@ begin
       execute pg_catalog.format('drop role %I', role_name);
     end if;
   end loop;
+  -- The schema's tenant-migration ledger (0013) goes with it.
+  delete from orgplane.tenant_migrations t where t.organization_id = drop_tenant.organization_id;
 end
 $$;
 alter function orgplane_tenancy.drop_tenant(uuid) owner to orgplane_provisioner;
@@ -137,6 +140,9 @@ grant execute on function orgplane_tenancy.drop_tenant(uuid) to orgplane_service
 -- drop_tenant reads whether the organization is due (the provisioner reads nothing else).
 grant usage on schema orgplane to orgplane_provisioner;
 grant select (id, deletes_at) on orgplane.organizations to orgplane_provisioner;
+grant select (organization_id), delete on orgplane.tenant_migrations to orgplane_provisioner;
+create policy "provisioner forgets dropped tenants' migrations" on orgplane.tenant_migrations
+  for all to orgplane_provisioner using (true);
 create policy "provisioner reads deletion dates" on orgplane.organizations for select to orgplane_provisioner using (true);
 
 -- The sweeper deletes the row once the schema and roles are gone; only past its grace

@@ -106,6 +106,7 @@ struct OrganizationDeletionTests {
         let owner = try Person.signUp("Owner", organization: "Gone Co")
         let tenant = Tenant(try #require(OrganizationID(owner.organizationID)))
         let lease = try owner.createLease()
+        #expect(try !Superuser.query("select 1 from orgplane.tenant_migrations where organization_id = \(owner.organizationID)::uuid").isEmpty)
         #expect(delete(owner, name: "Gone Co").status == 202)
         // The service cannot drop it early, nor delete the row.
         let service = try Postgres.Connection(conninfo: TestApp.databaseURL)
@@ -122,6 +123,7 @@ struct OrganizationDeletionTests {
             #expect(try !LeaseDatabase.roleExists(name), "\(name)")
         }
         #expect(try Superuser.query("select 1 from orgplane.organizations where id = \(owner.organizationID)::uuid").isEmpty)
+        #expect(try Superuser.query("select 1 from orgplane.tenant_migrations where organization_id = \(owner.organizationID)::uuid").isEmpty)
         #expect(owner.client.post("/api/organizations/\(owner.organizationID)/restore").status == 404)
     }
 }
