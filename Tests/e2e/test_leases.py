@@ -75,11 +75,11 @@ def test_psql_connects_with_the_uri_and_lands_in_the_members_role(new_user):
     # A member writes rows but cannot create tables; what the owner role creates, it can use.
     owner_lease = owner["api"].post(org_path(owner, "/db-leases"), expect=201)
     schema = "o_" + owner["organization"]["id"].replace("-", "")
-    psql(f"create table {schema}.notes (id int)", url=owner_lease["uri"])
-    psql(f"insert into {schema}.notes values (1)", url=lease["uri"])
+    psql(f"create table {schema}.lease_made (id int)", url=owner_lease["uri"])
+    psql(f"insert into {schema}.lease_made values (1)", url=lease["uri"])
     refused = psql(f"create table {schema}.mine (id int)", url=lease["uri"], check=False)
     assert refused.returncode != 0 and "permission denied" in refused.stderr
-    owned_by = admin(f"select tableowner from pg_tables where schemaname = '{schema}' and tablename = 'notes'").strip()
+    owned_by = admin(f"select tableowner from pg_tables where schemaname = '{schema}' and tablename = 'lease_made'").strip()
     assert owned_by == f"{schema}_owner"
     listed = owner["api"].get(org_path(owner, "/db-leases"))
     assert {item["id"] for item in listed} == {lease["id"], owner_lease["id"]}
