@@ -44,6 +44,13 @@ public final class Connection {
         handle = try Self.connect(conninfo)
     }
 
+    /// The server's host as libpq connected to it: a unix socket directory (absolute path)
+    /// or a host name or address; nil without a connection.
+    public var host: String? { handle.flatMap { PQhost($0) }.map { String(cString: $0) } }
+
+    /// The server's port as libpq connected to it.
+    public var port: Int? { handle.flatMap { PQport($0) }.flatMap { Int(String(cString: $0)) } }
+
     /// Whether the role this connection uses is a superuser.
     public var isSuperuser: Bool {
         guard let handle, let value = PQparameterStatus(handle, "is_superuser") else { return false }

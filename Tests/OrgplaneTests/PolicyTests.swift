@@ -49,6 +49,9 @@ enum RolesTable {
         // What a statement reads is then up to the mapped database role's privileges and RLS.
         Line(.sqlQuery, "yes", "yes", "yes", "yes"),
         Line(.manageAgentSQL, "yes", "yes", "no", "no"),
+        Line(.createDatabaseLease, "yes", "yes", "yes", "yes"),
+        Line(.manageEveryonesDatabaseLeases, "yes", "yes", "no", "no"),
+        Line(.deleteOrganization, "yes", "no", "no", "no"),
     ]
 
     /// One line of the table: the action and, per role, whether it is allowed.
@@ -71,12 +74,13 @@ enum RolesTable {
         let families: [Action] = [
             .readOrganization, .renameOrganization, .requireTwoFactor, .manageInvites, .invite(as: .owner), .changeRole(from: .owner, to: .owner),
             .removeMember(.owner), .leave, .createAPIKey, .manageEveryonesAPIKeys, .readAuditLog, .dataplaneRead, .dataplaneWrite,
-            .sqlQuery, .manageAgentSQL,
+            .sqlQuery, .manageAgentSQL, .createDatabaseLease, .manageEveryonesDatabaseLeases, .deleteOrganization,
         ]
         return families.flatMap { family -> [Action] in
             switch family {
             case .readOrganization, .renameOrganization, .requireTwoFactor, .manageInvites, .leave, .createAPIKey, .manageEveryonesAPIKeys,
-                .readAuditLog, .dataplaneRead, .dataplaneWrite, .sqlQuery, .manageAgentSQL:
+                .readAuditLog, .dataplaneRead, .dataplaneWrite, .sqlQuery, .manageAgentSQL, .createDatabaseLease,
+                .manageEveryonesDatabaseLeases, .deleteOrganization:
                 [family]
             case .invite: roles.map { .invite(as: $0) }
             case .changeRole: roles.flatMap { from in roles.map { to in .changeRole(from: from, to: to) } }
@@ -102,6 +106,9 @@ enum RolesTable {
         case .dataplaneWrite: "write to the dataplane"
         case .sqlQuery: "run read-only agent SQL as one's own database role"
         case .manageAgentSQL: "choose the tables agent SQL may read"
+        case .createDatabaseLease: "create a database lease as one's own role, list and revoke own"
+        case .manageEveryonesDatabaseLeases: "list and revoke everyone's database leases"
+        case .deleteOrganization: "delete and restore the organization"
         }
     }
 }

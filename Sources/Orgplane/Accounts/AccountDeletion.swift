@@ -26,12 +26,14 @@ enum AccountDeletion {
                 let memberships = try store.lockMembershipsForDeparture(db, userID: userID)
                 if memberships.contains(where: { $0.role == .owner && $0.owners == 1 && $0.members > 1 }) { throw lastOwner }
                 for membership in memberships where membership.members == 1 {
-                    // INTEGRATION POINT (organization deletion, `leases` branch): when
-                    // DELETE /api/organizations/{id} lands, sole-member organizations go through
-                    // its deletion path (grace period, tenant schema, leases) instead of this
-                    // direct delete, and the user's leases end here too. Until then the
-                    // organization's tenant schema o_<hex> and its roles (0012) are left behind.
-                    try store.deleteOrganization(db, id: membership.organizationID)
+                    // Organization deletion's path (0017): deleted at once (its keys, invites and
+                    // leases revoked), its schema, roles and row dropped by the sweeper after the
+                    // grace period (nobody is left to restore it).
+                    _ = try store.markOrganizationDeleted(
+                        db,
+                        id: membership.organizationID,
+                        graceDays: context.configuration.organizationDeletionGraceDays
+                    )
                     try context.audit(
                         db,
                         .organizationDeleted,

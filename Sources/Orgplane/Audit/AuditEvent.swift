@@ -29,6 +29,9 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case organizationMFARequirementChanged = "organization.mfa_requirement_changed"
     case organizationDeleted = "organization.deleted"
     case accountDeleted = "account.deleted"
+    case dbLeaseCreated = "db_lease.created"
+    case dbLeaseRevoked = "db_lease.revoked"
+    case organizationRestored = "organization.restored"
 }
 
 /// Who did it: a user (session) or an API key.
@@ -58,6 +61,7 @@ public struct AuditTarget: Sendable, Equatable {
     public enum Kind: String, Sendable {
         case user, session, organization, invite
         case apiKey = "api_key"
+        case dbLease = "db_lease"
     }
     public let kind: Kind
     public let id: UUID
@@ -67,6 +71,7 @@ public struct AuditTarget: Sendable, Equatable {
     public static func organization(_ id: OrganizationID) -> AuditTarget { AuditTarget(kind: .organization, id: id.uuid) }
     public static func invite(_ id: InviteID) -> AuditTarget { AuditTarget(kind: .invite, id: id.uuid) }
     public static func apiKey(_ id: APIKeyID) -> AuditTarget { AuditTarget(kind: .apiKey, id: id.uuid) }
+    public static func dbLease(_ id: DatabaseLeaseID) -> AuditTarget { AuditTarget(kind: .dbLease, id: id.uuid) }
 }
 
 /// Where a request came from, as recorded with its events: the client address nginx saw
@@ -78,6 +83,14 @@ struct AuditOrigin: Sendable {
     init(_ request: Request) {
         ip = String(String.UnicodeScalarView(request.clientIP.unicodeScalars.prefix(64)))
         requestID = String(String.UnicodeScalarView(request.requestID.unicodeScalars.prefix(128)))
+    }
+
+    /// What the sweeper records: no client, no request.
+    static let sweeper = AuditOrigin(ip: "", requestID: "")
+
+    private init(ip: String, requestID: String) {
+        self.ip = ip
+        self.requestID = requestID
     }
 }
 

@@ -42,6 +42,12 @@ public struct Configuration: Sendable {
     public var auditRetentionDays: Int = 365
     /// Seconds between two ticks of each worker process's sweeper (`Sweeper`).
     public var sweepIntervalSeconds: Int = 10
+    /// Where lease clients connect (a host, or a unix socket directory starting with `/`) and
+    /// on which port; nil: the server the pool is connected to.
+    public var leaseHost: String?
+    public var leasePort: Int?
+    /// Days a deleted organization can be restored before its schema and roles are dropped.
+    public var organizationDeletionGraceDays: Int = 7
 
     /// Attempts allowed per window, per bucket.
     public struct RateLimits: Sendable {
@@ -173,6 +179,17 @@ public struct Configuration: Sendable {
         config.passwordIterations = integer("PASSWORD_OPSLIMIT", 2, 2...10)
         config.auditRetentionDays = integer("AUDIT_RETENTION_DAYS", 365, 30...36_500)
         config.sweepIntervalSeconds = integer("SWEEP_INTERVAL_SECONDS", 10, 1...3600)
+        if let raw = env["LEASE_HOST"], !raw.isEmpty {
+            if raw.utf8.count <= 255,
+                raw.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && !"?#@&=%\\\"'".unicodeScalars.contains($0) })
+            {
+                config.leaseHost = raw
+            } else {
+                problems.append("LEASE_HOST must be a host name, an address or a socket directory (got \"\(raw)\").")
+            }
+        }
+        if env["LEASE_PORT"].map({ !$0.isEmpty }) == true { config.leasePort = integer("LEASE_PORT", 5432, 1...65_535) }
+        config.organizationDeletionGraceDays = integer("ORG_DELETION_GRACE_DAYS", 7, 1...365)
         return problems.isEmpty ? .success(config) : .failure(ConfigurationErrors(problems: problems))
     }
 }

@@ -40,6 +40,7 @@ extension APIError {
         public static let invalidActor = Code("invalid_actor", .badRequest)
         public static let invalidTime = Code("invalid_time", .badRequest)
         public static let organizationRequired = Code("organization_required", .badRequest)
+        public static let confirmationMismatch = Code("confirmation_mismatch", .badRequest)
 
         // Authentication.
         public static let unauthenticated = Code("unauthenticated", .unauthorized)
@@ -98,7 +99,7 @@ extension APIError {
             invalidJSON, invalidRequest, methodNotAllowed, payloadTooLarge, unsupportedMediaType, notFound,
             invalidEmail, weakPassword, invalidName, invalidRole, invalidExpiry, invalidScope, invalidResources,
             invalidOrganizationID, invalidPath, invalidQuery, invalidLimit, invalidCursor, invalidAction, invalidActor, invalidTime,
-            organizationRequired,
+            organizationRequired, confirmationMismatch,
             unauthenticated, tokenExpired, invalidCredentials, invalidRefresh, refreshReused, invalidSecondFactor, invalidChallenge,
             rateLimited,
             forbidden, csrfFailed, sessionRequired, organizationForbidden, orgCreationDisabled, scopeExceedsRole,

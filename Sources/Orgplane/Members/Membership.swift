@@ -11,6 +11,7 @@ enum Membership {
         to newRole: Role
     ) throws -> Member {
         let store = context.store
+        defer { DatabaseLeases.tearDownRevoked(context, organization: organizationID) }
         return try store.write { db -> Member in
             let caller = try store.organization(db, organizationID, userID: identity.user.id, lock: true)
             guard let caller else { throw APIError.notFound }
@@ -33,6 +34,8 @@ enum Membership {
     /// Removes `userID` from the organization (`identity` leaving, when it is their own id).
     static func remove(_ context: Context, by identity: Identity, organization organizationID: OrganizationID, user userID: UserID) throws {
         let store = context.store
+        // The member's leases were revoked in the transaction (0014's trigger): their sessions end now.
+        defer { DatabaseLeases.tearDownRevoked(context, organization: organizationID) }
         try store.write { db in
             let caller = try store.organization(db, organizationID, userID: identity.user.id, lock: true)
             guard let caller else { throw APIError.notFound }

@@ -45,3 +45,8 @@ public struct SessionID: Identifier {
     public let uuid: UUID
     public init(_ uuid: UUID) { self.uuid = uuid }
 }
+
+public struct DatabaseLeaseID: Identifier {
+    public let uuid: UUID
+    public init(_ uuid: UUID) { self.uuid = uuid }
+}

@@ -21,6 +21,9 @@ public enum Action: Sendable, Equatable {
     case sqlQuery
     /// Narrow (or widen again) the tables agent SQL may read in the organization.
     case manageAgentSQL
+    case createDatabaseLease
+    case manageEveryonesDatabaseLeases
+    case deleteOrganization
 }
 
 /// The single source of truth for "may this role do this": the roles table of the API
@@ -29,11 +32,11 @@ public enum Policy {
     /// Whether a member with `role` may perform `action`.
     public static func allows(_ role: Role, _ action: Action) -> Bool {
         switch action {
-        case .readOrganization, .leave, .createAPIKey, .dataplaneRead, .sqlQuery:
+        case .readOrganization, .leave, .createAPIKey, .dataplaneRead, .sqlQuery, .createDatabaseLease:
             return true
-        case .renameOrganization, .requireTwoFactor:
+        case .renameOrganization, .requireTwoFactor, .deleteOrganization:
             return role == .owner
-        case .manageInvites, .manageEveryonesAPIKeys, .readAuditLog, .manageAgentSQL:
+        case .manageInvites, .manageEveryonesAPIKeys, .readAuditLog, .manageAgentSQL, .manageEveryonesDatabaseLeases:
             return role >= .admin
         case .invite(let invited):
             return role == .owner || (role == .admin && invited != .owner)

@@ -1,6 +1,6 @@
 import HTTP
 
-/// Organizations: list, create, read, rename, select.
+/// Organizations: list, create, read, rename, select, delete and restore.
 enum OrganizationRoutes {
     static func register(_ router: inout Router) {
         router.add("GET", "/api/organizations", list)
@@ -8,6 +8,8 @@ enum OrganizationRoutes {
         router.add("GET", "/api/organizations/:id", read)
         router.add("PATCH", "/api/organizations/:id", rename)
         router.add("POST", "/api/organizations/:id/select", select)
+        router.add("DELETE", "/api/organizations/:id", delete)
+        router.add("POST", "/api/organizations/:id/restore", restore)
     }
 
     static func list(_ context: Context) throws -> Response {
@@ -44,5 +46,19 @@ enum OrganizationRoutes {
         let organization = try context.authorize(.readOrganization, organization: context.organizationParameter(), for: identity)
         context.cookies.append(Cookies.organization(organization.id, configuration: context.configuration))
         return context.json(200, SelectedOrganization(organization: organization).json)
+    }
+
+    static func delete(_ context: Context) throws -> Response {
+        let identity = try context.requireSession()
+        let organization = try context.authorize(.deleteOrganization, organization: context.organizationParameter(), for: identity)
+        let body = try DeleteOrganizationBody(try context.jsonBody())
+        let deletesAt = try Organizations.delete(context, by: identity, organization, confirmName: body.confirmName)
+        return context.json(202, .object([("id", .string(organization.id.description)), ("deletes_at", .string(deletesAt))]))
+    }
+
+    static func restore(_ context: Context) throws -> Response {
+        let identity = try context.requireSession()
+        let organization = try Organizations.restore(context, by: identity, try context.organizationParameter())
+        return context.json(200, organization.json)
     }
 }

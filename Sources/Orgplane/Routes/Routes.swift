@@ -9,6 +9,7 @@ enum Routes {
         MemberRoutes.register(&router)
         InviteRoutes.register(&router)
         APIKeyRoutes.register(&router)
+        DatabaseLeaseRoutes.register(&router)
         AuditRoutes.register(&router)
         SessionRoutes.register(&router)
         TwoFactorRoutes.register(&router)

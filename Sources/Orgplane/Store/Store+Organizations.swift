@@ -45,20 +45,21 @@ extension Store {
         throw StoreRefusal.slugUnavailable
     }
 
-    /// Every organization the user belongs to, with their role.
+    /// Every organization the user belongs to, with their role (deleted ones are no longer theirs).
     func organizations(_ db: Connection, userID: UserID) throws -> [OrganizationSummary] {
         try db.query(
             Query(
                 """
                 select \(sql: Self.organizationColumns) from orgplane.organization_members m
                 join orgplane.organizations o on o.id = m.organization_id
-                where m.user_id = \(userID)::uuid order by o.name, o.id
+                where m.user_id = \(userID)::uuid and o.deleted_at is null order by o.name, o.id
                 """
             )
         ).map { try OrganizationSummary(memberRow: $0) }
     }
 
-    /// The organization with the user's role in it, or nil when they are not a member.
+    /// The organization with the user's role in it, or nil when they are not a member or it
+    /// is deleted (0015: a deleted organization grants nothing, to anyone).
     ///
     /// `lock` first locks the organization's row (`lockOrganization`): the role is then read
     /// after any concurrent membership change has committed, never from a snapshot taken
@@ -70,7 +71,7 @@ extension Store {
                 """
                 select \(sql: Self.organizationColumns) from orgplane.organizations o
                 join orgplane.organization_members m on m.organization_id = o.id and m.user_id = \(userID)::uuid
-                where o.id = \(id)::uuid
+                where o.id = \(id)::uuid and o.deleted_at is null
                 """
             )
         ).first.map { try OrganizationSummary(memberRow: $0) }
@@ -154,5 +155,59 @@ extension Store {
         do { try body() } catch let error as PostgresError where error.constraint == "organization_members_last_owner" {
             throw StoreRefusal.lastOwner
         }
+    }
+}
+
+// MARK: Deletion
+
+extension Store {
+    /// Marks the organization deleted, to be dropped `graceDays` from now; its keys, pending
+    /// invites and leases are revoked by the same statement (0015's trigger). Returns when it
+    /// will be dropped (RFC 3339), or nil when it was already deleted.
+    func markOrganizationDeleted(_ db: Connection, id: OrganizationID, graceDays: Int) throws -> String? {
+        try db.query(
+            """
+            update orgplane.organizations set deleted_at = now(), deletes_at = now() + make_interval(days => \(graceDays)), updated_at = now()
+            where id = \(id)::uuid and deleted_at is null
+            returning orgplane.rfc3339(deletes_at) as deletes_at
+            """
+        ).first?.decodeIfPresent(String.self, "deletes_at")
+    }
+
+    /// A deleted organization still in its grace period, with the user's role in it, locked
+    /// (`FOR NO KEY UPDATE`) until the transaction ends; nil when there is none such.
+    func deletedOrganization(_ db: Connection, _ id: OrganizationID, userID: UserID) throws -> OrganizationSummary? {
+        try lockOrganization(db, id: id)
+        return try db.query(
+            Query(
+                """
+                select \(sql: Self.organizationColumns) from orgplane.organizations o
+                join orgplane.organization_members m on m.organization_id = o.id and m.user_id = \(userID)::uuid
+                where o.id = \(id)::uuid and o.deleted_at is not null and o.deletes_at > now()
+                """
+            )
+        ).first.map { try OrganizationSummary(row: $0) }
+    }
+
+    func restoreOrganization(_ db: Connection, id: OrganizationID) throws {
+        try db.query("update orgplane.organizations set deleted_at = null, deletes_at = null, updated_at = now() where id = \(id)::uuid")
+    }
+
+    /// Organizations past their grace period, locked (SKIP LOCKED: another sweeper has those).
+    func organizationsDueForDeletion(_ db: Connection, limit: Int) throws -> [OrganizationID] {
+        try db.query(
+            """
+            select id from orgplane.organizations where deletes_at <= now()
+            order by deletes_at limit \(limit) for update skip locked
+            """
+        ).map { try $0.decode(OrganizationID.self, "id") }
+    }
+
+    /// Drops the organization's schema and roles (`orgplane_tenancy.drop_tenant`, which
+    /// checks the grace period is over), then the row: memberships, keys, invites and lease
+    /// rows go with it (lease roles are dropped before: see the sweeper's job).
+    func dropOrganization(_ db: Connection, id: OrganizationID) throws {
+        try db.query("select orgplane_tenancy.drop_tenant(\(id)::uuid)")
+        try db.query("delete from orgplane.organizations where id = \(id)::uuid")
     }
 }

@@ -85,6 +85,7 @@ const MESSAGES = {
   scope_exceeds_role: 'A chosen scope goes beyond what your role allows.',
   invalid_role: 'Choose one of the listed roles.',
   invalid_expiry: 'Choose an expiry within the allowed range.',
+  confirmation_mismatch: 'Type the organization’s current name exactly, to confirm.',
   invalid_resources: 'Resource ids must be 1 to 200 visible characters without “/”, and at most 100 of them.',
   organization_forbidden: 'You are no longer a member of that organization. Reload the page to pick another.',
   session_required: 'This needs a logged-in session, not an API key.',
@@ -107,7 +108,7 @@ function retryText(seconds) {
 // Codes whose message from the API says more than a fixed text could (which rule failed).
 const SERVER_WORDING = new Set([
   'weak_password', 'invalid_name', 'invalid_request', 'invalid_resources', 'invalid_expiry',
-  'invalid_role', 'invalid_scope', 'scope_exceeds_role', 'slug_unavailable',
+  'invalid_role', 'invalid_scope', 'scope_exceeds_role', 'slug_unavailable', 'limit_reached',
 ]);
 
 export function errorMessage(err) {
@@ -317,6 +318,11 @@ export const orgplane = {
   apiKeys: (id) => api.get(`/api/organizations/${enc(id)}/api-keys?include=ended`),
   createApiKey: (id, body) => api.post(`/api/organizations/${enc(id)}/api-keys`, body),
   revokeApiKey: (id, keyId) => api.del(`/api/organizations/${enc(id)}/api-keys/${enc(keyId)}`),
+  dbLeases: (id) => api.get(`/api/organizations/${enc(id)}/db-leases`),
+  createDbLease: (id, body) => api.post(`/api/organizations/${enc(id)}/db-leases`, body),
+  revokeDbLease: (id, leaseId) => api.del(`/api/organizations/${enc(id)}/db-leases/${enc(leaseId)}`),
+  deleteOrganization: (id, confirmName) => request('DELETE', `/api/organizations/${enc(id)}`, { confirm_name: confirmName }),
+  restoreOrganization: (id) => api.post(`/api/organizations/${enc(id)}/restore`),
   /** `params`: a URLSearchParams of limit, cursor, action, actor. */
   audit: (id, params) => api.get(`/api/organizations/${enc(id)}/audit?${params}`),
   renameMe: (name) => api.patch('/api/me', { name }),

@@ -1,11 +1,12 @@
 // Settings: the organization's name (owners rename it), its slug and id. The slug is made
 // from the first name and never changes (docs/API.md), and the page says so. The owner-only
-// danger zone goes into #settings-danger-zone.
+// danger zone (app/danger-zone.js) goes into #settings-danger-zone.
 import { orgplane } from '../api.js';
 import { submitForm } from '../forms.js';
 import { $, toast } from '../ui.js';
 import { state, canRename } from './state.js';
 import { renderSwitcher, renderHeader } from './org-header.js';
+import { renderDangerZone } from './danger-zone.js';
 
 function render() {
   const org = state.org;
@@ -20,6 +21,7 @@ function render() {
     : 'Only owners can rename the organization.';
   $('#settings-slug').textContent = org.slug;
   $('#settings-id').textContent = org.id;
+  renderDangerZone();
 }
 
 function rename(event) {
