@@ -1,10 +1,13 @@
 import CFastCGI
+import Glibc
 import HTTP
 
 /// One FastCGI worker loop on a dedicated OS thread: accept → parse → respond.
 public enum FastCGIWorker {
     /// Largest body read from a request; nginx enforces the per-location limits first.
     public static let maxBodyBytes = 2 << 20
+    /// The longest an idle worker thread waits before it looks at the stop flag again.
+    static let pollMilliseconds: Int32 = 100
 
     /// Initialises libfcgi; once per process, before the first `run`.
     static func initializeLibrary() throws {
@@ -14,12 +17,30 @@ public enum FastCGIWorker {
     /// Runs until `shouldStop()` is true after a request, or accept fails (listener shut down).
     /// A body over `maxBodyBytes` is not read: `payloadTooLarge` is the answer, with the
     /// request's id (the application's catalogue writes it, so the transport spells no error).
+    ///
+    /// The listener is non-blocking (`FastCGIListener`): the thread waits for a connection in
+    /// `epoll_wait` (`EPOLLEXCLUSIVE`: one idle thread is woken per connection, not all) for
+    /// at most `pollMilliseconds`, so it sees a stop within that even though nobody shut the
+    /// socket down — a graceful upgrade's new pool keeps accepting on the same socket while
+    /// this one's workers finish and end. A connection another thread took first is `EAGAIN`.
     static func run(listener fd: Int32, responder: any Responder, payloadTooLarge: Response, shouldStop: () -> Bool) {
         var request = FCGX_Request()
         guard FCGX_InitRequest(&request, fd, 0) == 0 else { return }
         defer { FCGX_Free(&request, 1) }
+        let poller = epoll_create1(Int32(EPOLL_CLOEXEC))
+        guard poller >= 0 else { return }
+        defer { close(poller) }
+        var interest = epoll_event()
+        interest.events = EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue
+        guard epoll_ctl(poller, EPOLL_CTL_ADD, fd, &interest) == 0 else { return }
+        var ready = epoll_event()
         while !shouldStop() {
-            guard FCGX_Accept_r(&request) >= 0 else { break }
+            let count = epoll_wait(poller, &ready, 1, pollMilliseconds)
+            if count == 0 || (count < 0 && errno == EINTR) { continue }
+            guard count > 0 else { break }
+            let accepted = FCGX_Accept_r(&request)
+            if accepted == -EAGAIN || accepted == -EWOULDBLOCK || accepted == -EINTR { continue }
+            guard accepted >= 0 else { break }  // the listener was shut down
             let parsed = read(&request, payloadTooLarge: payloadTooLarge)
             let response: Response
             switch parsed {
