@@ -19,23 +19,19 @@ public enum FastCGIWorker {
     /// request's id (the application's catalogue writes it, so the transport spells no error).
     ///
     /// The listener is non-blocking (`FastCGIListener`): the thread waits for a connection in
-    /// `epoll_wait` (`EPOLLEXCLUSIVE`: one idle thread is woken per connection, not all) for
-    /// at most `pollMilliseconds`, so it sees a stop within that even though nobody shut the
-    /// socket down — a graceful upgrade's new pool keeps accepting on the same socket while
-    /// this one's workers finish and end. A connection another thread took first is `EAGAIN`.
+    /// `epoll_wait` for at most `pollMilliseconds`, so it sees a stop within that even though
+    /// nobody shut the socket down — a graceful upgrade's new pool keeps accepting on the same
+    /// socket while this one's workers finish and end. Idle threads all wake for a connection
+    /// (see `CFastCGI_watch_listener`); those another thread beat to it get `EAGAIN`.
     static func run(listener fd: Int32, responder: any Responder, payloadTooLarge: Response, shouldStop: () -> Bool) {
         var request = FCGX_Request()
         guard FCGX_InitRequest(&request, fd, 0) == 0 else { return }
         defer { FCGX_Free(&request, 1) }
-        let poller = epoll_create1(Int32(EPOLL_CLOEXEC))
+        let poller = CFastCGI_watch_listener(fd)
         guard poller >= 0 else { return }
         defer { close(poller) }
-        var interest = epoll_event()
-        interest.events = EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue
-        guard epoll_ctl(poller, EPOLL_CTL_ADD, fd, &interest) == 0 else { return }
-        var ready = epoll_event()
         while !shouldStop() {
-            let count = epoll_wait(poller, &ready, 1, pollMilliseconds)
+            let count = CFastCGI_wait_listener(poller, pollMilliseconds)
             if count == 0 || (count < 0 && errno == EINTR) { continue }
             guard count > 0 else { break }
             let accepted = FCGX_Accept_r(&request)

@@ -64,6 +64,8 @@ def test_routes_are_labelled_by_pattern_and_status_never_by_the_path_sent(new_us
     assert org not in text
 
 
+@pytest.mark.skipif(os.environ.get("ORGPLANE_TEST_PGBOUNCER") == "1",
+                    reason="behind PgBouncer the pool's connections are to PgBouncer, which ending a server session leaves open")
 def test_database_reconnects_are_counted_across_the_pool(new_user):
     user = new_user()
     before = scrape().get("orgplane_database_reconnects_total", 0)
