@@ -1,3 +1,4 @@
+import CFastCGI
 import Foundation
 import Glibc
 
@@ -37,7 +38,7 @@ public final class FastCGIListener: Sendable {
             chown(path, getuid(), entry.pointee.gr_gid)
         }
         chmod(path, mode)
-        Self.makeNonBlocking(fd)
+        Self.boundAccept(fd)
         self.fd = fd
         self.path = path
         isTCP = false
@@ -56,7 +57,7 @@ public final class FastCGIListener: Sendable {
             throw FastCGIError("\(Self.inheritedFDVariable)=\(fd) is not a listening socket")
         }
         _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-        Self.makeNonBlocking(fd)
+        Self.boundAccept(fd)
         var family: Int32 = 0
         length = socklen_t(MemoryLayout<Int32>.size)
         getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &family, &length)
@@ -65,10 +66,12 @@ public final class FastCGIListener: Sendable {
         isTCP = family == AF_INET
     }
 
-    /// Worker threads wait in `epoll_wait` and accept without blocking (`FastCGIWorker.run`).
-    /// Accepted connections do not inherit the flag on Linux: requests are read blocking.
-    private static func makeNonBlocking(_ fd: Int32) {
-        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+    /// A blocking `accept` that gives up after `FastCGIWorker.acceptTimeoutMilliseconds`
+    /// (`SO_RCVTIMEO`), so idle worker threads look at their stop flag (`FastCGIWorker.run`).
+    /// Blocking: an inherited descriptor may have been made non-blocking by an older binary.
+    private static func boundAccept(_ fd: Int32) {
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+        _ = CFastCGI_set_receive_timeout(fd, FastCGIWorker.acceptTimeoutMilliseconds)
     }
 
     /// Keeps the descriptor open across `execv` (a graceful upgrade), or closes it there again.
@@ -101,7 +104,7 @@ public final class FastCGIListener: Sendable {
             close(fd)
             throw FastCGIError("listen(): \(String(cString: strerror(errno)))")
         }
-        Self.makeNonBlocking(fd)
+        Self.boundAccept(fd)
         self.fd = fd
         self.path = "\(host):\(port)"
         isTCP = true
