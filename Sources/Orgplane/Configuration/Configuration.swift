@@ -128,6 +128,8 @@ public struct Configuration: Sendable {
                 config.totpIssuer = raw
             } else {
                 problems.append("TOTP_ISSUER must be at most 64 bytes without a colon or control characters (got \"\(raw)\").")
+            }
+        }
         func flag(_ name: String, _ fallback: Bool) -> Bool {
             switch env[name]?.lowercased() {
             case nil, "": return fallback
