@@ -30,6 +30,8 @@ let package = Package(
         // libpg_query ships no pkg-config file: the module map links `pg_query` itself.
         .systemLibrary(name: "CPgQuery", providers: [.apt(["libpg-query-dev"])]),
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        // Header-only: atomic operations on shared memory (the compiler's builtins).
+        .systemLibrary(name: "CAtomics"),
 
         // Thin wrappers: each owns its C handles in classes that free them.
         .target(name: "HTTP", dependencies: ["Secrets"], swiftSettings: swiftSettings),
@@ -44,11 +46,13 @@ let package = Package(
         .target(name: "SQLParser", dependencies: ["CPgQuery"], swiftSettings: swiftSettings),
         // QR codes as SVG (libqrencode), for two-factor enrollment.
         .target(name: "QRCode", dependencies: ["CQRencode"], swiftSettings: swiftSettings),
+        // Prometheus counters in memory shared by every pre-forked worker process.
+        .target(name: "Metrics", dependencies: ["CAtomics"], swiftSettings: swiftSettings),
 
         // The application: routes, policy, storage. No C imports.
         .target(
             name: "Orgplane",
-            dependencies: ["HTTP", "Log", "Postgres", "JWT", "Secrets", "HTTPClient", "SQLParser", "QRCode"],
+            dependencies: ["HTTP", "Log", "Postgres", "JWT", "Secrets", "HTTPClient", "SQLParser", "QRCode", "Metrics"],
             swiftSettings: swiftSettings
         ),
         // bench/sql-validator: the agent SQL validator's p50/p99 (built in release).
@@ -70,6 +74,7 @@ let package = Package(
         .testTarget(name: "SecretsTests", dependencies: ["Secrets"], swiftSettings: swiftSettings),
         .testTarget(name: "SQLParserTests", dependencies: ["SQLParser"], swiftSettings: swiftSettings),
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode"], swiftSettings: swiftSettings),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics"], swiftSettings: swiftSettings),
         .testTarget(name: "OrgplaneTests", dependencies: ["Orgplane", "HTTP", "Postgres", "SQLParser"], swiftSettings: swiftSettings),
         .testTarget(
             name: "OrgplaneIntegrationTests",

@@ -371,6 +371,8 @@ nginx_render() {
     mkdir -p "${kv[LOG_DIR]}"
     [[ -n "${kv[ACCESS_LOG]:-}" ]] || kv[ACCESS_LOG]="${kv[LOG_DIR]}/access.log orgplane_json"
     check_socket_path "${kv[FCGI_SOCKET]}"
+    # The pool upstream's servers: the one unix socket unless several pools are given.
+    [[ -n "${kv[FCGI_SERVERS]:-}" ]] || kv[FCGI_SERVERS]="server unix:${kv[FCGI_SOCKET]};"
 
     local sed_script="$conf/.render.sed" k v
     : >"$sed_script"

@@ -7,13 +7,23 @@ import Log
 /// Set from signal handlers; read by the supervisor and the workers. A C signal handler
 /// cannot capture context, so this is the one global of the pool.
 nonisolated(unsafe) private var stopRequested: sig_atomic_t = 0
+/// Set by `SIGUSR2` in the supervisor: start the new binary (graceful upgrade).
+nonisolated(unsafe) private var upgradeRequested: sig_atomic_t = 0
 
 /// The pre-forked pool: a supervisor process that forks `processes` children, each running
 /// `threads` worker threads on the shared listener, and replaces children that die.
 ///
 /// The supervisor owns the signals and the graceful stop: on `SIGTERM` or `SIGINT` it shuts
 /// the listener down (waking every `accept()` in every child), lets requests in flight
-/// finish, waits for its children and removes the socket file. Hand-written rather than a
+/// finish, waits for its children and removes the socket file.
+///
+/// Graceful upgrade (`SIGUSR2`, as nginx and unicorn do it): the supervisor checks that
+/// `upgrade.executable` runs (`version`), then executes it in place — the same process id
+/// (so systemd's main PID stays), the listening socket inherited (`ORGPLANE_LISTEN_FD`), its
+/// worker processes named in `ORGPLANE_RETIRING_PIDS`. The new binary starts its own workers
+/// on the same socket, then tells the old ones to stop: they take no new connection, finish
+/// the requests they hold and end (the socket is never shut down, nor closed, so no
+/// connection is refused meanwhile; queued ones wait in the backlog for a new worker). Hand-written rather than a
 /// library's: nothing here runs before or beside it, and threads and `fork` start before any task.
 ///
 /// ```swift
@@ -38,6 +48,14 @@ public struct FastCGIPool: Sendable {
     /// The first word of every log line (the command's name).
     public var label: String
     public var log: LogWriter
+    /// What `SIGUSR2` executes (nil: the signal is logged and ignored).
+    public var upgrade: (executable: String, arguments: [String])?
+    /// Worker processes of the binary this one replaced (graceful upgrade): stopped once the
+    /// new workers are started, reaped, never replaced.
+    public var retiring: [pid_t] = []
+
+    /// The environment variable naming the retiring workers across the upgrade's `execv`.
+    public static let retiringVariable = "ORGPLANE_RETIRING_PIDS"
 
     public init(
         listener: FastCGIListener,
@@ -67,6 +85,7 @@ public struct FastCGIPool: Sendable {
         try FastCGIWorker.initializeLibrary()
         Self.installStopHandlers()
         say("listening on \(listener.path) with \(processes) processes × \(threads) threads")
+        var retiring = Set(self.retiring)
 
         var children: [pid_t: Date] = [:]
         var recentDeaths: [Date] = []
@@ -85,11 +104,29 @@ public struct FastCGIPool: Sendable {
             if pid > 0 { children[pid] = Date() } else { say("fork failed: \(String(cString: strerror(errno)))") }
         }
         for _ in 0..<processes { spawn() }
+        if !retiring.isEmpty {
+            say("upgraded: new worker processes started; the old ones (\(retiring.sorted())) finish their requests and end")
+            for pid in retiring { kill(pid, SIGTERM) }
+        }
 
         while stopRequested == 0 {
+            if upgradeRequested != 0 {
+                upgradeRequested = 0
+                execUpgrade(workers: Array(children.keys) + Array(retiring))  // returns only when it failed
+            }
             var status: Int32 = 0
-            let pid = waitpid(-1, &status, 0)
-            if pid <= 0 { continue }  // EINTR: a signal arrived
+            let pid = waitpid(-1, &status, WNOHANG)
+            if pid <= 0 {
+                // Nothing ended: look at the signals' flags again in a tenth of a second (a
+                // signal interrupts the sleep).
+                var tick = timespec(tv_sec: 0, tv_nsec: 100_000_000)
+                nanosleep(&tick, nil)
+                continue
+            }
+            if retiring.remove(pid) != nil {
+                say("old worker process \(pid) ended (status \(status))")
+                continue
+            }
             children[pid] = nil
             guard stopRequested == 0 else { break }
             say("worker process \(pid) exited (status \(status)); starting a new one")
@@ -99,7 +136,7 @@ public struct FastCGIPool: Sendable {
         }
         say("stopping; finishing in-flight requests")
         listener.shutdown()
-        for pid in children.keys { kill(pid, SIGTERM) }
+        for pid in Array(children.keys) + Array(retiring) { kill(pid, SIGTERM) }
         while !children.isEmpty {
             var status: Int32 = 0
             let pid = waitpid(-1, &status, 0)
@@ -161,6 +198,47 @@ public struct FastCGIPool: Sendable {
         }
     }
 
+    /// `SIGUSR2`: executes the new binary in place, handing it the listener and `workers`.
+    /// Returns only when that is not possible (logged; this binary keeps serving).
+    private func execUpgrade(workers: [pid_t]) {
+        guard let upgrade else {
+            say("SIGUSR2: no executable to upgrade to; ignored")
+            return
+        }
+        guard Self.runs(upgrade.executable) else {
+            say("SIGUSR2: \(upgrade.executable) does not run (`version` failed); this binary keeps serving")
+            return
+        }
+        say("SIGUSR2: upgrading to \(upgrade.executable) (same socket; \(workers.count) worker processes finish their requests)")
+        listener.inheritable(true)
+        setenv(FastCGIListener.inheritedFDVariable, "\(listener.fd)", 1)
+        setenv(Self.retiringVariable, workers.map { String($0) }.joined(separator: ","), 1)
+        var arguments = ([upgrade.executable] + upgrade.arguments).map { strdup($0) }
+        arguments.append(nil)
+        execv(upgrade.executable, &arguments)
+        let failure = String(cString: strerror(errno))
+        for argument in arguments { free(argument) }
+        listener.inheritable(false)
+        unsetenv(FastCGIListener.inheritedFDVariable)
+        unsetenv(Self.retiringVariable)
+        say("SIGUSR2: exec of \(upgrade.executable) failed (\(failure)); this binary keeps serving")
+    }
+
+    /// Whether `executable version` runs and exits 0 (its output discarded).
+    private static func runs(_ executable: String) -> Bool {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        var arguments = [strdup(executable), strdup("version"), nil]
+        defer { for argument in arguments { free(argument) } }
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, executable, &actions, nil, &arguments, environ) == 0 else { return false }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return status == 0
+    }
+
     /// One log line, prefixed with the label.
     private func say(_ message: String) {
         log.write("\(label): \(message)")
@@ -173,6 +251,11 @@ public struct FastCGIPool: Sendable {
         action.sa_flags = 0  // no SA_RESTART: waitpid() returns on a signal
         sigaction(SIGTERM, &action, nil)
         sigaction(SIGINT, &action, nil)
+        var upgrade = sigaction()
+        upgrade.__sigaction_handler.sa_handler = { _ in upgradeRequested = 1 }
+        sigemptyset(&upgrade.sa_mask)
+        upgrade.sa_flags = 0
+        sigaction(SIGUSR2, &upgrade, nil)
     }
 
     /// The signals that stop a child, taken only by its main thread (`sigtimedwait`): worker

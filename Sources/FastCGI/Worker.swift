@@ -1,10 +1,13 @@
 import CFastCGI
+import Glibc
 import HTTP
 
 /// One FastCGI worker loop on a dedicated OS thread: accept → parse → respond.
 public enum FastCGIWorker {
     /// Largest body read from a request; nginx enforces the per-location limits first.
     public static let maxBodyBytes = 2 << 20
+    /// The longest an idle worker thread waits in `accept` before it looks at the stop flag again.
+    public static let acceptTimeoutMilliseconds: Int32 = 250
 
     /// Initialises libfcgi; once per process, before the first `run`.
     static func initializeLibrary() throws {
@@ -14,12 +17,22 @@ public enum FastCGIWorker {
     /// Runs until `shouldStop()` is true after a request, or accept fails (listener shut down).
     /// A body over `maxBodyBytes` is not read: `payloadTooLarge` is the answer, with the
     /// request's id (the application's catalogue writes it, so the transport spells no error).
+    ///
+    /// `accept` blocks for at most `acceptTimeoutMilliseconds` (`SO_RCVTIMEO` on the listener,
+    /// `FastCGIListener`), so the thread sees a stop within that even though nobody shut the
+    /// socket down — a graceful upgrade's new pool keeps accepting on the same socket while
+    /// this one's workers finish and end. A blocking `accept` wakes one waiting thread per
+    /// connection (an `epoll` wait here missed wake-ups under load, or woke every thread).
     static func run(listener fd: Int32, responder: any Responder, payloadTooLarge: Response, shouldStop: () -> Bool) {
         var request = FCGX_Request()
         guard FCGX_InitRequest(&request, fd, 0) == 0 else { return }
         defer { FCGX_Free(&request, 1) }
         while !shouldStop() {
-            guard FCGX_Accept_r(&request) >= 0 else { break }
+            let accepted = FCGX_Accept_r(&request)
+            if accepted == -EAGAIN || accepted == -EWOULDBLOCK || accepted == -EINTR { continue }
+            guard accepted >= 0 else { break }  // the listener was shut down
+            // A TCP connection inherits the listener's receive timeout: reading the body waits.
+            _ = CFastCGI_set_receive_timeout(request.ipcFd, 0)
             let parsed = read(&request, payloadTooLarge: payloadTooLarge)
             let response: Response
             switch parsed {

@@ -2,6 +2,7 @@ import Foundation
 import HTTP
 import HTTPClient
 import Log
+import Metrics
 import Postgres
 
 /// Builds the application: the one factory shared by `orgplane serve` and the tests.
@@ -44,6 +45,9 @@ public final class Worker {
     /// Answers one request. Never throws: every failure becomes an error response.
     public func respond(to request: Request) -> Response {
         let started = DispatchTime.now().uptimeNanoseconds
+        let metrics = services.metrics
+        metrics.add(.busyWorkers)
+        defer { metrics.add(.busyWorkers, -1) }
         var outcome = attempt(request)
         // The database restarted since this worker's last request: its connection was stale and
         // nothing ran yet, so the request is answered again on a fresh connection.
@@ -59,12 +63,16 @@ public final class Worker {
         case .success(let value): response = value
         case .failure(let error):
             failure = error
-            if let postgres = error as? PostgresError, postgres.isConnectionFailure { connection = nil }
+            if let postgres = error as? PostgresError {
+                metrics.add(.databaseErrors)
+                if postgres.isConnectionFailure { connection = nil }
+            }
             response = APIError.from(error).response
             for cookie in outcome.cookies { response.addHeader("Set-Cookie", cookie.headerValue) }
         }
         Headers.secure(&response, requestID: request.requestID, path: request.path)
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
+        metrics.recordRequest(route: outcome.route ?? metrics.unmatchedRoute, status: response.status, seconds: elapsed / 1000)
         log(AccessLog.line(request: request, response: response, milliseconds: elapsed, userID: outcome.userID, failure: failure))
         return response
     }
@@ -72,6 +80,8 @@ public final class Worker {
     private struct Attempt {
         var result: Result<Response, any Error>
         var userID: UserID?
+        /// The index of the route that matched (its label in the metrics).
+        var route: Int?
         /// The connection carried over from an earlier request, and its statement count before this one.
         var staleConnection: Connection?
         var statementsBefore = 0
@@ -84,7 +94,7 @@ public final class Worker {
         var outcome = Attempt(result: .failure(APIError.unexpected), staleConnection: carried, statementsBefore: carried?.completedStatements ?? 0)
         let context = makeContext(request)
         do {
-            var response = try route(context)
+            var response = try route(context, matched: &outcome.route)
             for cookie in context.cookies { response.addHeader("Set-Cookie", cookie.headerValue) }
             outcome.result = .success(response)
         } catch {
@@ -99,19 +109,28 @@ public final class Worker {
         Context(request: request, services: services, store: Store(connect: { [unowned self] in try self.database() }), connections: connections)
     }
 
+    /// Whether this worker has had a connection (a new one after that is a reconnect).
+    private var connectedBefore = false
+
     /// The worker's connection, reconnecting when the last one broke.
     func database() throws -> Connection {
         if let connection, connection.isHealthy { return connection }
         connection = nil
-        let fresh = try Connection(conninfo: services.configuration.databaseURL)
+        let fresh = try Connection(
+            conninfo: services.configuration.databaseURL,
+            preparesStatements: services.configuration.databasePreparedStatements
+        )
         connection = fresh
+        if connectedBefore { services.metrics.add(.databaseReconnects) }
+        connectedBefore = true
         return fresh
     }
 
-    private func route(_ context: Context) throws -> Response {
+    private func route(_ context: Context, matched: inout Int?) throws -> Response {
         let request = context.request
         switch services.router.match(method: request.method, path: request.path) {
-        case .found(let handler, let parameters):
+        case .found(let handler, let parameters, let route):
+            matched = route
             context.parameters = parameters
             return try handler(context)
         case .wrongMethod: throw APIError.methodNotAllowed

@@ -1,4 +1,5 @@
 import FastCGI
+import Foundation
 import Glibc
 import Log
 import Orgplane
@@ -19,12 +20,24 @@ extension Commands {
         }
         do {
             let services = try Application.services(configuration: config)
-            let listener = try FastCGIListener(
-                path: config.fcgiSocket,
-                mode: config.fcgiSocketGroup == nil ? 0o666 : 0o660,
-                group: config.fcgiSocketGroup
-            )
-            let pool = FastCGIPool(
+            // After a graceful upgrade (SIGUSR2) the socket is the previous binary's, inherited.
+            let listener: FastCGIListener
+            if let inherited = env[FastCGIListener.inheritedFDVariable].flatMap({ Int32($0) }) {
+                listener = try FastCGIListener(inheriting: inherited, path: config.fcgiListen.map { "\($0.host):\($0.port)" } ?? config.fcgiSocket)
+            } else if let tcp = config.fcgiListen {
+                // Peers: libfcgi reads FCGI_WEB_SERVER_ADDRS from this environment itself.
+                listener = try FastCGIListener(host: tcp.host, port: tcp.port)
+            } else {
+                listener = try FastCGIListener(
+                    path: config.fcgiSocket,
+                    mode: config.fcgiSocketGroup == nil ? 0o666 : 0o660,
+                    group: config.fcgiSocketGroup
+                )
+            }
+            let retiring = (env[FastCGIPool.retiringVariable] ?? "").split(separator: ",").compactMap { pid_t($0) }
+            unsetenv(FastCGIListener.inheritedFDVariable)
+            unsetenv(FastCGIPool.retiringVariable)
+            var pool = FastCGIPool(
                 listener: listener,
                 processes: config.workerProcesses,
                 threads: config.workerThreads,
@@ -35,10 +48,27 @@ extension Commands {
                 background: { shouldStop in Application.sweeper(services: services).run(shouldStop: shouldStop) },
                 makeResponder: { WorkerResponder(Application.worker(services: services)) }
             )
+            pool.upgrade = (upgradeExecutable(), Array(CommandLine.arguments.dropFirst()))
+            pool.retiring = retiring
             try pool.run()
             return 0
         } catch {
             return fail("serve: \(error)")
         }
+    }
+
+    /// The binary a graceful upgrade executes: the path this one was started as, made absolute
+    /// (not resolved: a replaced file, or a symlink switched to a new release, is what runs next).
+    static func upgradeExecutable() -> String {
+        let started = CommandLine.arguments.first ?? "orgplane"
+        if started.hasPrefix("/") { return started }
+        if started.contains("/") { return FileManager.default.currentDirectoryPath + "/" + started }
+        for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
+            let candidate = "\(directory)/\(started)"
+            if access(candidate, X_OK) == 0 {
+                return candidate.hasPrefix("/") ? candidate : FileManager.default.currentDirectoryPath + "/" + candidate
+            }
+        }
+        return started
     }
 }

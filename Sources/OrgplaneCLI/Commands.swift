@@ -92,6 +92,7 @@ enum Commands {
         } else {
             report(false, "cannot read the catalog of schema orgplane")
         }
+        if let pooler = poolerWarning(connection, preparedStatements: config.databasePreparedStatements) { print("WARN \(pooler)") }
         if let migrations = try? Migration.load(directory: config.migrationsDirectory) {
             do {
                 let reason = try Migrator.pendingReason(connection, migrations: migrations)
@@ -101,6 +102,23 @@ enum Commands {
             }
         }
         return problems == 0 ? 0 : 1
+    }
+
+    /// A warning when prepared statements are on and the connection seems to go through a
+    /// pooler: the server listens on another port than the one connected to (PgBouncer's
+    /// 6432, Supavisor's 6543). A transaction pooler older than PgBouncer 1.21 (or without
+    /// `max_prepared_statements`) cannot carry named statements. A heuristic: a pooler on the
+    /// server's own port goes unseen, and a port-forward looks like a pooler.
+    static func poolerWarning(_ connection: Connection, preparedStatements: Bool) -> String? {
+        guard preparedStatements, let connected = connection.port.map(String.init),
+            let server = try? Store.serverPort(connection), server != connected
+        else { return nil }
+        return """
+            DATABASE_PREPARED_STATEMENTS is on, and DATABASE_URL connects to port \(connected) while \
+            PostgreSQL listens on \(server): a pooler (PgBouncer, Supavisor) is probably in between. \
+            In transaction mode PgBouncer before 1.21 (or without max_prepared_statements) cannot carry \
+            prepared statements: set DATABASE_PREPARED_STATEMENTS=off there.
+            """
     }
 
     static func benchHash(_ env: [String: String]) -> Int32 {

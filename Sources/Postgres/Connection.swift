@@ -3,18 +3,35 @@ import Glibc
 
 /// One libpq connection. Owns its `PGconn` and closes it on deinit.
 ///
-/// Not `Sendable`: a connection belongs to one worker thread. Statements are sent with
-/// `PQexecParams` (unnamed), so the pool also works through PgBouncer in transaction mode.
+/// Not `Sendable`: a connection belongs to one worker thread.
+///
+/// With `preparesStatements` each distinct statement text is prepared once (`PQprepare`, a
+/// named statement of this session) and then only executed (`PQexecPrepared`): PostgreSQL
+/// parses and plans it once per connection. Without it statements are sent with
+/// `PQexecParams` (unnamed), which is what a transaction pooler older than PgBouncer 1.21
+/// can carry: there a server session serves many clients, and a name prepared on one is
+/// missing on the next (`DATABASE_PREPARED_STATEMENTS`, PostgREST's convention).
 public final class Connection {
     private var handle: OpaquePointer?
     private let conninfo: String
+    /// Whether statements are prepared (named) on this connection.
+    public let preparesStatements: Bool
+    /// The statements prepared on the current session, by their text. Emptied when the
+    /// session is replaced: a new session has none.
+    private var prepared: [String: String] = [:]
+    /// Names handed out on the current session (never reused within it).
+    private var namesUsed = 0
+    /// More distinct texts than this are sent unnamed (the application has far fewer; a bound
+    /// keeps a bug that builds texts from values from growing the server's memory).
+    static let preparedLimit = 512
     /// Statements that completed on this connection (lets a caller tell whether a failure
     /// happened before anything ran, e.g. on a connection that went stale between requests).
     public private(set) var completedStatements = 0
 
     /// Connects at once; throws `PostgresError(kind: .connection)` when the server is unreachable.
-    public init(conninfo: String) throws {
+    public init(conninfo: String, preparesStatements: Bool = false) throws {
         self.conninfo = conninfo
+        self.preparesStatements = preparesStatements
         handle = try Self.connect(conninfo)
     }
 
@@ -41,6 +58,8 @@ public final class Connection {
         if isHealthy { return }
         if let handle { PQfinish(handle) }
         handle = nil
+        prepared = [:]
+        namesUsed = 0
         handle = try Self.connect(conninfo)
     }
 
@@ -66,12 +85,50 @@ public final class Connection {
         if parameters.contains(where: { $0?.utf8.contains(0) ?? false }) {
             throw PostgresError(kind: .server, sqlState: .characterNotInRepertoire, serverMessage: "a parameter contains NUL")
         }
-        let result: OpaquePointer? = withCStrings(parameters) { pointers in
-            PQexecParams(handle, query.sql, Int32(pointers.count), nil, pointers, nil, nil, 0)
+        let rows: Rows
+        if preparesStatements {
+            do {
+                rows = try executePrepared(query, on: handle)
+            } catch let error as PostgresError where error.sqlState == .featureNotSupported && error.serverMessage.contains("cached plan") {
+                // A migration changed what a prepared statement returns ("cached plan must not
+                // change result type"): nothing ran; prepare it again and run it once more.
+                forget(query.sql, on: handle)
+                rows = try executePrepared(query, on: handle)
+            }
+        } else {
+            let result: OpaquePointer? = withCStrings(parameters) { pointers in
+                PQexecParams(handle, query.sql, Int32(pointers.count), nil, pointers, nil, nil, 0)
+            }
+            rows = try Rows(result: result, connection: handle)
         }
-        let rows = try Rows(result: result, connection: handle)
         completedStatements += 1
         return rows
+    }
+
+    /// Runs `query` as this session's named statement for its text, preparing it first when
+    /// it is new (one more round trip, once per text and session).
+    private func executePrepared(_ query: Query, on handle: OpaquePointer) throws -> Rows {
+        var name = prepared[query.sql]
+        if name == nil && prepared.count < Self.preparedLimit {
+            namesUsed += 1
+            let fresh = "orgplane_\(namesUsed)"
+            _ = try Rows(result: PQprepare(handle, fresh, query.sql, Int32(query.parameters.count), nil), connection: handle)
+            prepared[query.sql] = fresh
+            name = fresh
+        }
+        let result: OpaquePointer? = withCStrings(query.parameters) { pointers in
+            if let name { return PQexecPrepared(handle, name, Int32(pointers.count), pointers, nil, nil, 0) }
+            return PQexecParams(handle, query.sql, Int32(pointers.count), nil, pointers, nil, nil, 0)
+        }
+        return try Rows(result: result, connection: handle)
+    }
+
+    /// Drops the named statement for `sql` (after the server refused to run it as planned).
+    private func forget(_ sql: String, on handle: OpaquePointer) {
+        guard let name = prepared.removeValue(forKey: sql) else { return }
+        // The name stays taken on the server until deallocated; a failure here leaves it in
+        // place, and the next preparation uses a fresh name anyway.
+        _ = try? Rows(result: PQexec(handle, "deallocate \(name)"), connection: handle)
     }
 
     /// Runs `body` inside `BEGIN … COMMIT`; rolls back when it throws.

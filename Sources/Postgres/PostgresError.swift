@@ -12,6 +12,7 @@ public struct SQLState: Sendable, Hashable, CustomStringConvertible {
     public static let deadlockDetected = SQLState("40P01")
     public static let raiseException = SQLState("P0001")
     public static let characterNotInRepertoire = SQLState("22021")
+    public static let featureNotSupported = SQLState("0A000")
 
     /// Class 08 (connection exception), 57P01-03 (admin shutdown, crash shutdown, cannot connect now).
     public var isConnectionFailure: Bool {

@@ -14,6 +14,19 @@ struct ConfigurationTests {
         #expect(config.accessTokenTTL == 900)
         #expect(config.dataplaneOrgHeader == "X-Org-Id")
         #expect(!config.secureCookies)
+        #expect(config.databasePreparedStatements)
+    }
+
+    @Test("prepared statements are on unless turned off (behind a pooler that cannot carry them)")
+    func preparedStatements() throws {
+        for (raw, expected) in [
+            ("off", false), ("OFF", false), ("false", false), ("0", false), ("on", true), ("true", true), ("1", true), ("", true),
+        ] {
+            #expect(
+                try Configuration.fromEnvironment(good.merging(["DATABASE_PREPARED_STATEMENTS": raw]) { $1 }).get().databasePreparedStatements
+                    == expected
+            )
+        }
     }
 
     @Test(
@@ -27,6 +40,12 @@ struct ConfigurationTests {
             (["WORKER_THREADS": "0"], "WORKER_THREADS must be a whole number"),
             (["PUBLIC_URL": "not a url"], "PUBLIC_URL must be"),
             (["PASSWORD_MEMLIMIT_KIB": "1024"], "PASSWORD_MEMLIMIT_KIB must be"),
+            (["DATABASE_PREPARED_STATEMENTS": "sometimes"], "DATABASE_PREPARED_STATEMENTS must be on or off"),
+            (["FCGI_LISTEN": "0.0.0.0:9000"], "set FCGI_WEB_SERVER_ADDRS"),
+            (["FCGI_LISTEN": "[::1]:9000"], "FCGI_LISTEN must be an IPv4 address and a port"),
+            (["FCGI_LISTEN": "10.0.0.5"], "FCGI_LISTEN must be an IPv4 address and a port"),
+            (["FCGI_LISTEN": "10.0.0.5:9000", "FCGI_WEB_SERVER_ADDRS": "10.0.0.2,nginx"], "FCGI_WEB_SERVER_ADDRS must list IPv4"),
+            (["METRICS_TOKEN": "short"], "METRICS_TOKEN must be at least 16"),
         ]
     )
     func problems(overrides: [String: String], message: String) {
@@ -36,6 +55,16 @@ struct ConfigurationTests {
             return
         }
         #expect(errors.description.contains(message))
+    }
+
+    @Test("FastCGI over TCP: an IPv4 address and port, with its allowed peers")
+    func tcp() throws {
+        let config = try Configuration.fromEnvironment(
+            good.merging(["FCGI_LISTEN": "10.0.0.5:9000", "FCGI_WEB_SERVER_ADDRS": "10.0.0.2, 10.0.0.3"]) { $1 }
+        ).get()
+        #expect(config.fcgiListen?.host == "10.0.0.5" && config.fcgiListen?.port == 9000)
+        #expect(config.fcgiWebServerAddresses == ["10.0.0.2", "10.0.0.3"])
+        #expect(try Configuration.fromEnvironment(good.merging(["FCGI_LISTEN": "127.0.0.1:9000"]) { $1 }).get().fcgiListen?.port == 9000)
     }
 
     @Test("https or a public host means Secure cookies")

@@ -29,7 +29,11 @@ ROUTES = ROOT / "Sources" / "Orgplane" / "Routes"
 LOGS = ROOT / "var" / "test" / "logs"
 
 # Internal to nginx (`location = /_authz { internal; }`): not part of the client contract.
-UNDOCUMENTED = {("GET", "/_authz")}
+# bench-only (`BenchRoutes`, registered only with BENCH_ROUTES=on, which bench/run sets and
+# a deployment never does): not part of the contract.
+# GET /metrics: Prometheus text for operators (METRICS_TOKEN, nginx local-only location;
+# docs/INTERFACES.md "Metrics"), not the client API.
+UNDOCUMENTED = {("GET", "/_authz"), ("GET", "/bench/roundtrip"), ("GET", "/metrics")}
 # Operations schemathesis leaves out, and why:
 # - signup, login (both steps), both invite previews and both accepts are rate limited per client IP
 #   (10 signups / 30 logins / 30 invite look-ups per 5 minutes by default). Fuzzing them

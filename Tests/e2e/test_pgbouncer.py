@@ -95,3 +95,27 @@ def test_no_startup_option_reaches_postgresql(new_user):
     given = psql(SERVICE_URL, "select name from pg_settings where source = 'client' order by 1").split()
     assert set(given) <= {"client_encoding", "DateStyle", "TimeZone", "standard_conforming_strings",
                           "application_name"}, given
+
+
+def test_the_pool_runs_here_with_prepared_statements_off():
+    assert os.environ.get("DATABASE_PREPARED_STATEMENTS") == "off"
+
+
+def test_doctor_warns_when_prepared_statements_are_on_behind_the_pooler():
+    binary = os.environ["ORGPLANE_TEST_BIN"]
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    base = {"PATH": os.environ.get("PATH", ""), "MIGRATIONS_DIR": os.path.join(root, "migrations"),
+            "DATAPLANE_CATALOGUE": os.path.join(root, "dataplane", "hindsight.json"),
+            "DATABASE_URL": SERVICE_URL, "JWT_SECRET": os.environ["ORGPLANE_TEST_JWT_SECRET"]}
+
+    def doctor(prepared: str) -> subprocess.CompletedProcess:
+        return subprocess.run([binary, "doctor"], env=dict(base, DATABASE_PREPARED_STATEMENTS=prepared),
+                              capture_output=True, text=True, timeout=60)
+
+    warned = doctor("on")
+    assert warned.returncode == 0, warned.stdout  # a warning, not a failure: PgBouncer >= 1.21 can carry them
+    assert "WARN DATABASE_PREPARED_STATEMENTS is on" in warned.stdout
+    assert "set DATABASE_PREPARED_STATEMENTS=off" in warned.stdout
+    quiet = doctor("off")
+    assert quiet.returncode == 0, quiet.stdout
+    assert "WARN" not in quiet.stdout

@@ -10,6 +10,15 @@ public struct Configuration: Sendable {
 
     public var databaseURL: String
     public var migrateDatabaseURL: String
+    /// Each statement prepared once per connection (`DATABASE_PREPARED_STATEMENTS`, on by
+    /// default). Off behind a transaction pooler that cannot carry named statements
+    /// (PgBouncer before 1.21, or without `max_prepared_statements`).
+    public var databasePreparedStatements = true
+    /// `BENCH_ROUTES=on`: registers the bench-only routes (`BenchRoutes`; bench/run sets it,
+    /// a deployment never does).
+    public var benchRoutes = false
+    /// `METRICS_TOKEN`: the bearer token `GET /metrics` requires (unset: the route answers 404).
+    public var metricsToken: String?
     public var jwtSecret: [UInt8]
     /// Keys the sealing of TOTP secrets at rest (`TOTP_SECRET_KEY`); nil: derived from
     /// `jwtSecret` (then rotating `JWT_SECRET` makes enrolled authenticators unreadable).
@@ -23,6 +32,11 @@ public struct Configuration: Sendable {
     public var publicURL: String = "http://127.0.0.1:8080"
     public var fcgiSocket: String = "var/run/orgplane.sock"
     public var fcgiSocketGroup: String?
+    /// `FCGI_LISTEN=host:port`: FastCGI over TCP (IPv4) instead of the unix socket.
+    public var fcgiListen: (host: String, port: UInt16)?
+    /// `FCGI_WEB_SERVER_ADDRS`: the IPv4 peers libfcgi accepts on `fcgiListen` (it reads the
+    /// variable itself); required unless `fcgiListen` is a loopback address.
+    public var fcgiWebServerAddresses: [String] = []
     public var workerProcesses: Int = 2
     public var workerThreads: Int = 4
     public var migrationsDirectory: String = "migrations"
@@ -122,6 +136,25 @@ public struct Configuration: Sendable {
                 problems.append("TOTP_ISSUER must be at most 64 bytes without a colon or control characters (got \"\(raw)\").")
             }
         }
+        func flag(_ name: String, _ fallback: Bool) -> Bool {
+            switch env[name]?.lowercased() {
+            case nil, "": return fallback
+            case "on", "true", "1": return true
+            case "off", "false", "0": return false
+            case let raw?:
+                problems.append("\(name) must be on or off (got \"\(raw)\").")
+                return fallback
+            }
+        }
+        config.databasePreparedStatements = flag("DATABASE_PREPARED_STATEMENTS", true)
+        config.benchRoutes = flag("BENCH_ROUTES", false)
+        if let token = env["METRICS_TOKEN"], !token.isEmpty {
+            if token.utf8.count >= 16 && token.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) {
+                config.metricsToken = token
+            } else {
+                problems.append("METRICS_TOKEN must be at least 16 printable characters without spaces (e.g. `openssl rand -hex 16`).")
+            }
+        }
         config.jwtIssuer = env["JWT_ISSUER"].flatMap { $0.isEmpty ? nil : $0 } ?? "orgplane"
         config.accessTokenTTL = integer("ACCESS_TOKEN_TTL_SECONDS", 900, 60...86_400)
         config.refreshTokenTTL = integer("REFRESH_TOKEN_TTL_SECONDS", 2_592_000, 300...31_536_000)
@@ -141,6 +174,26 @@ public struct Configuration: Sendable {
         }
         config.fcgiSocket = env["FCGI_SOCKET"].flatMap { $0.isEmpty ? nil : $0 } ?? config.fcgiSocket
         config.fcgiSocketGroup = env["FCGI_SOCKET_GROUP"].flatMap { $0.isEmpty ? nil : $0 }
+        if let raw = env["FCGI_LISTEN"], !raw.isEmpty {
+            let parts = raw.split(separator: ":", omittingEmptySubsequences: false)
+            if parts.count == 2, Self.isIPv4(parts[0]), let port = UInt16(parts[1]), port > 0 {
+                config.fcgiListen = (String(parts[0]), port)
+            } else {
+                problems.append("FCGI_LISTEN must be an IPv4 address and a port, such as 10.0.0.5:9000 (got \"\(raw)\").")
+            }
+        }
+        config.fcgiWebServerAddresses = (env["FCGI_WEB_SERVER_ADDRS"] ?? "").split(separator: ",").map {
+            String($0).trimmingCharacters(in: .whitespaces)
+        }
+        .filter { !$0.isEmpty }
+        if let bad = config.fcgiWebServerAddresses.first(where: { !Self.isIPv4($0[...]) }) {
+            problems.append("FCGI_WEB_SERVER_ADDRS must list IPv4 addresses separated by commas (got \"\(bad)\").")
+        }
+        if let listen = config.fcgiListen, !listen.host.hasPrefix("127."), config.fcgiWebServerAddresses.isEmpty {
+            problems.append(
+                "FCGI_LISTEN=\(listen.host):\(listen.port) is reachable from other hosts: set FCGI_WEB_SERVER_ADDRS to the nginx hosts allowed to connect (e.g. 10.0.0.2,10.0.0.3)."
+            )
+        }
         config.workerProcesses = integer("WORKER_PROCESSES", 2, 1...64)
         config.workerThreads = integer("WORKER_THREADS", 4, 1...256)
         config.migrationsDirectory = env["MIGRATIONS_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? config.migrationsDirectory
@@ -191,6 +244,14 @@ public struct Configuration: Sendable {
         if env["LEASE_PORT"].map({ !$0.isEmpty }) == true { config.leasePort = integer("LEASE_PORT", 5432, 1...65_535) }
         config.organizationDeletionGraceDays = integer("ORG_DELETION_GRACE_DAYS", 7, 1...365)
         return problems.isEmpty ? .success(config) : .failure(ConfigurationErrors(problems: problems))
+    }
+}
+
+extension Configuration {
+    /// Whether `text` is a dotted-quad IPv4 address.
+    static func isIPv4(_ text: Substring) -> Bool {
+        let octets = text.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets.allSatisfy { !$0.isEmpty && $0.count <= 3 && $0.allSatisfy { $0 >= "0" && $0 <= "9" } && Int($0)! <= 255 }
     }
 }
 

@@ -1,5 +1,6 @@
 import HTTP
 import JWT
+import Metrics
 import Secrets
 
 /// Long-lived, immutable things shared by every worker thread: configuration, keys,
@@ -23,6 +24,9 @@ public struct Services: Sendable {
     public let dataplaneSlots: Slots
     /// Seals TOTP secrets at rest (`Configuration.totpSecretKey`, or a key derived from the JWT secret).
     public let totpBox: SecretBox
+    /// Requests, latencies and failures of every worker process (shared memory mapped here,
+    /// before the pool forks), served at `GET /metrics`.
+    public let metrics: SharedMetrics
 
     public init(
         configuration: Configuration,
@@ -36,12 +40,13 @@ public struct Services: Sendable {
         signer = TokenSigner(secret: configuration.jwtSecret, issuer: configuration.jwtIssuer)
         hasher = PasswordHasher(memoryKiB: configuration.passwordMemoryKiB, iterations: configuration.passwordIterations)
         self.catalogue = catalogue
-        router = Routes.build()
+        router = Routes.build(benchRoutes: configuration.benchRoutes)
         Secrets.initialize()
         dummyPasswordHash = hasher.hash(Secrets.randomToken())
         expectedMigrations = migrations
         self.tenantMigrations = tenantMigrations
         dataplaneSlots = Slots(configuration.dataplaneMaxConcurrent)
         totpBox = SecretBox(key: SecretBox.derivedKey(from: configuration.totpSecretKey ?? configuration.jwtSecret, purpose: "orgplane totp v1"))!
+        metrics = SharedMetrics(routes: router.labels)
     }
 }

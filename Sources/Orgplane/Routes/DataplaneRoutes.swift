@@ -1,6 +1,7 @@
 import Foundation
 import HTTP
 import HTTPClient
+import Metrics
 
 /// The dataplane gateway (`/api/dataplane/*`) and the nginx `auth_request` check (`/_authz`).
 ///
@@ -66,8 +67,10 @@ enum DataplaneRoutes {
         do {
             answer = try OutboundClient(cache: context.connections).perform(outbound)
         } catch OutboundError.timeout {
+            context.services.metrics.add(.upstreamErrors)
             throw APIError(.dataplaneTimeout, "The dataplane did not answer in time.")
         } catch {
+            context.services.metrics.add(.upstreamErrors)
             throw APIError(.dataplaneUnavailable, "The dataplane could not be reached.")
         }
         var response = Response(status: answer.status, body: answer.body)

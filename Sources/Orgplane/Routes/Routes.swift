@@ -1,6 +1,7 @@
 /// The route table: every endpoint of the API, by area.
 enum Routes {
-    static func build() -> Router {
+    /// Every route of the API, and the bench-only ones when `benchRoutes` is on.
+    static func build(benchRoutes: Bool = false) -> Router {
         var router = Router()
         HealthRoutes.register(&router)
         AuthRoutes.register(&router)
@@ -15,6 +16,8 @@ enum Routes {
         TwoFactorRoutes.register(&router)
         DataplaneRoutes.register(&router)
         SQLCheckRoutes.register(&router)
+        MetricsRoutes.register(&router)
+        if benchRoutes { BenchRoutes.register(&router) }
         return router
     }
 }

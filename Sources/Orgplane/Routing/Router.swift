@@ -10,6 +10,8 @@ public struct Router: Sendable {
     }
 
     private var routes: [Route] = []
+    /// `METHOD /pattern` of each route, in the order added (the metrics' route labels).
+    public private(set) var labels: [String] = []
 
     public init() {}
 
@@ -20,11 +22,12 @@ public struct Router: Sendable {
         let isPrefix = segments.last == "*"
         if isPrefix { segments.removeLast() }
         routes.append(Route(method: method, segments: segments, isPrefix: isPrefix, handler: handler))
+        labels.append("\(method) \(pattern)")
     }
 
-    /// The outcome of matching a path.
+    /// The outcome of matching a path (`route`: the index of its label).
     enum Match {
-        case found(@Sendable (Context) throws -> Response, [String: String])
+        case found(@Sendable (Context) throws -> Response, [String: String], route: Int)
         case wrongMethod
         case none
     }
@@ -32,11 +35,11 @@ public struct Router: Sendable {
     func match(method: String, path: String) -> Match {
         let parts = path.split(separator: "/", omittingEmptySubsequences: true)
         var pathMatched = false
-        for route in routes {
+        for (index, route) in routes.enumerated() {
             guard let params = route.captures(parts) else { continue }
             pathMatched = true
             if route.method == method || route.method == "ANY" || (method == "HEAD" && route.method == "GET") {
-                return .found(route.handler, params)
+                return .found(route.handler, params, route: index)
             }
         }
         return pathMatched ? .wrongMethod : .none

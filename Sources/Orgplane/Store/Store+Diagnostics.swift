@@ -15,4 +15,10 @@ extension Store {
         let off = try rows.filter { try $0.decode(Bool.self, "relrowsecurity") == false }.map { try $0.decode(String.self, "relname") }
         return (rows.count, off)
     }
+
+    /// The port the server says it listens on (`orgplane doctor` compares it with the port
+    /// it connected to: a pooler in between listens on its own).
+    public static func serverPort(_ db: Connection) throws -> String? {
+        try db.query("select current_setting('port') as port").first?.decode(String.self, "port")
+    }
 }
