@@ -101,6 +101,10 @@ struct AgentSQLCorpusTests {
         }
         #expect(refusal.rule == .schema)
         #expect(refusal.position == 15)
+        // A refusal after the parse keeps the fingerprint for the audit; a syntax error has none.
+        #expect(refusal.fingerprint == (try? SQLParser.parse("select * from o_x.notes").get())?.fingerprint)
+        guard case .failure(let syntax) = SQLValidator.validate("select from where", schema: Self.schema) else { return }
+        #expect(syntax.fingerprint == nil)
     }
 
     @Test("without an allow-list every relation of the schema is readable; with one, only those tables")

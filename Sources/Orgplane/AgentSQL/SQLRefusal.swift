@@ -46,11 +46,18 @@ public struct SQLRefusal: Error, Sendable, Equatable {
     public let rule: SQLRule
     public let message: String
     public let position: Int?
+    /// `pg_query_fingerprint` of the text when it parsed (for the audit); nil otherwise.
+    public internal(set) var fingerprint: String?
 
     public init(_ rule: SQLRule, _ message: String, position: Int? = nil) {
         self.rule = rule
         self.message = message
         self.position = position
+    }
+
+    /// Equal when rule, message and position are (the fingerprint is bookkeeping).
+    public static func == (lhs: SQLRefusal, rhs: SQLRefusal) -> Bool {
+        lhs.rule == rhs.rule && lhs.message == rhs.message && lhs.position == rhs.position
     }
 }
 

@@ -21,7 +21,9 @@ public enum SQLValidator {
             do throws(SQLRefusal) {
                 try walker.document()
             } catch {
-                return .failure(error)
+                var refusal = error
+                refusal.fingerprint = parsed.fingerprint.isEmpty ? nil : parsed.fingerprint
+                return .failure(refusal)
             }
             return .success(
                 ValidatedQuery(
