@@ -55,6 +55,27 @@ enum Commands {
         }
     }
 
+    /// Prints a PostgREST configuration listing every organization's schema (read with
+    /// DATABASE_URL); the JWT secret only by reference.
+    static func postgrestConfig(_ env: [String: String]) -> Int32 {
+        let config: Configuration
+        switch configuration(env, requireSecret: false) {
+        case .success(let value): config = value
+        case .failure(let errors): return fail(errors.description)
+        }
+        do {
+            let connection = try Connection(conninfo: config.databaseURL)
+            let schemas = try Store.tenantSchemas(connection)
+            let note = "tokens are issued by \(config.jwtIssuer) (iss); PostgREST does not check it"
+            print(PostgRESTConfig.render(schemas: schemas, issuerNote: note), terminator: "")
+            return 0
+        } catch let error as PostgresError {
+            return fail("postgrest-config: \(error.debugDescription.trimmingCharacters(in: .whitespacesAndNewlines))")
+        } catch {
+            return fail("postgrest-config: \(error)")
+        }
+    }
+
     static func doctor(_ env: [String: String]) -> Int32 {
         var problems = 0
         func report(_ ok: Bool, _ text: String) {

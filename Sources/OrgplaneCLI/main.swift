@@ -8,6 +8,7 @@ switch arguments.first {
 case "serve": exit(Commands.serve(environment))
 case "migrate": exit(Commands.migrate(environment))
 case "doctor": exit(Commands.doctor(environment))
+case "postgrest-config": exit(Commands.postgrestConfig(environment))
 case "bench-hash": exit(Commands.benchHash(environment))
 case "version", "--version":
     print("orgplane \(Application.version)")
@@ -19,6 +20,7 @@ default:
           serve       run the FastCGI pool (see docs/INTERFACES.md for the environment)
           migrate     apply migrations/ to MIGRATE_DATABASE_URL (or DATABASE_URL)
           doctor      check configuration, database, role, RLS and migrations
+          postgrest-config  print a PostgREST configuration for the organizations' schemas
           bench-hash  measure the argon2id hash rate at the configured parameters
           version     print the version
         """

@@ -48,6 +48,7 @@ enum RolesTable {
         // What a statement reads is then up to the mapped database role's privileges and RLS.
         Line(.sqlQuery, "yes", "yes", "yes", "yes"),
         Line(.manageAgentSQL, "yes", "yes", "no", "no"),
+        Line(.issueDatabaseToken, "yes", "yes", "yes", "yes"),
     ]
 
     /// One line of the table: the action and, per role, whether it is allowed.
@@ -70,12 +71,12 @@ enum RolesTable {
         let families: [Action] = [
             .readOrganization, .renameOrganization, .manageInvites, .invite(as: .owner), .changeRole(from: .owner, to: .owner),
             .removeMember(.owner), .leave, .createAPIKey, .manageEveryonesAPIKeys, .readAuditLog, .dataplaneRead, .dataplaneWrite,
-            .sqlQuery, .manageAgentSQL,
+            .sqlQuery, .manageAgentSQL, .issueDatabaseToken,
         ]
         return families.flatMap { family -> [Action] in
             switch family {
             case .readOrganization, .renameOrganization, .manageInvites, .leave, .createAPIKey, .manageEveryonesAPIKeys,
-                .readAuditLog, .dataplaneRead, .dataplaneWrite, .sqlQuery, .manageAgentSQL:
+                .readAuditLog, .dataplaneRead, .dataplaneWrite, .sqlQuery, .manageAgentSQL, .issueDatabaseToken:
                 [family]
             case .invite: roles.map { .invite(as: $0) }
             case .changeRole: roles.flatMap { from in roles.map { to in .changeRole(from: from, to: to) } }
@@ -100,6 +101,7 @@ enum RolesTable {
         case .dataplaneWrite: "write to the dataplane"
         case .sqlQuery: "run read-only agent SQL as one's own database role"
         case .manageAgentSQL: "choose the tables agent SQL may read"
+        case .issueDatabaseToken: "get a database token as one's mapped database role"
         }
     }
 }

@@ -21,6 +21,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case inviteAccepted = "invite.accepted"
     case apiKeyCreated = "api_key.created"
     case apiKeyRevoked = "api_key.revoked"
+    case databaseTokenIssued = "db_token.issued"
 }
 
 /// Who did it: a user (session) or an API key.

@@ -13,6 +13,7 @@ enum Routes {
         SessionRoutes.register(&router)
         DataplaneRoutes.register(&router)
         SQLCheckRoutes.register(&router)
+        TenancyRoutes.register(&router)
         return router
     }
 }
