@@ -158,4 +158,39 @@ enum Commands {
         )
         return 0
     }
+
+    /// `bench-provision N`: N organizations created and provisioned, one transaction each,
+    /// on DATABASE_URL (never a production database: they stay).
+    static func benchProvision(_ env: [String: String], _ countText: String?) -> Int32 {
+        guard let countText, let count = Int(countText), (1...100_000).contains(count) else {
+            return fail("usage: orgplane bench-provision N (1 to 100000)")
+        }
+        let config: Configuration
+        switch configuration(env, requireSecret: false) {
+        case .success(let value): config = value
+        case .failure(let errors): return fail(errors.description)
+        }
+        do {
+            let tenantMigrations = try Migration.loadTenant(directory: config.migrationsDirectory)
+            let connection = try Connection(conninfo: config.databaseURL)
+            let (times, seconds) = try ProvisioningBench.run(connection, count: count, tenantMigrations: tenantMigrations)
+            let sorted = times.sorted()
+            func percentile(_ p: Double) -> Double { sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)] }
+            print(
+                String(
+                    format: "provisioned %d organizations in %.1f s (%.1f/s): p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms",
+                    count,
+                    seconds,
+                    Double(count) / seconds,
+                    percentile(0.5),
+                    percentile(0.95),
+                    percentile(0.99),
+                    sorted.last ?? 0
+                )
+            )
+            return 0
+        } catch {
+            return fail("bench-provision: \(error)")
+        }
+    }
 }
