@@ -117,7 +117,7 @@ def test_a_member_reads_and_writes_notes_under_their_own_claims(new_user, harnes
     assert who == [(Org(org_id).role("rw"), "member", schema)]
     assert harness.request(None, schema, "select current_user", read_only=True) == [("anon",)], "no token: db-anon-role"
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
-        harness.request(None, schema, "select * from notes")
+        harness.request(None, schema, f"select * from {schema}.notes")
 
 
 @pytest.mark.skipif(PGBOUNCER, reason="the verdicts do not depend on the transport: run once, in the direct e2e run")
