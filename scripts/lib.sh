@@ -238,8 +238,9 @@ pg_url() {
 #
 # Debian's PgBouncer 1.18 in transaction mode, pool size 4, unix socket only (no
 # listen_addr: no TCP), as the postgres user when we are root (it refuses to run as root).
-# Clients log in as orgplane_service with SCRAM-SHA-256 against DIR/userlist.txt (a random
-# password, plain in that 0600 file: PgBouncer derives the SCRAM exchange from it);
+# Clients log in as orgplane_service (or orgplane_authenticator, same password) with
+# SCRAM-SHA-256 against DIR/userlist.txt (a random password, plain in that 0600 file:
+# PgBouncer derives the SCRAM exchange from it);
 # PgBouncer reaches PostgreSQL over the cluster's socket with its trust auth. `options` and
 # other unknown startup parameters are refused (ignore_startup_parameters is not set).
 # While PostgreSQL is away a query waits query_wait_timeout for a server (default 120 s:
@@ -262,7 +263,10 @@ pgbouncer_start() {
     check_socket_path "$dir/run/.s.PGSQL.$port"
     if pgbouncer_is_running "$dir"; then log "PgBouncer already running in $dir"; return 0; fi
     [[ -s "$dir/password" ]] || ( umask 077; head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$dir/password" )
-    ( umask 077; printf '"orgplane_service" "%s"\n' "$(cat "$dir/password")" >"$dir/userlist.txt" )
+    # orgplane_authenticator (PostgREST's role, docs/TENANCY.md) with the same password: the
+    # tenancy tests run the PostgREST-equivalent harness through PgBouncer too.
+    ( umask 077; printf '"%s" "%s"\n' orgplane_service "$(cat "$dir/password")" \
+        orgplane_authenticator "$(cat "$dir/password")" >"$dir/userlist.txt" )
     {
         echo "; written by scripts/lib.sh pgbouncer_start — rewritten on every start"
         echo "[databases]"

@@ -35,6 +35,26 @@ public struct TokenSigner: Sendable {
         return String(cString: encoded)
     }
 
+    /// Encodes and signs a database token's claims (same key and algorithm as access tokens).
+    public func sign(_ claims: DatabaseClaims) throws -> String {
+        var jwt: OpaquePointer?
+        guard jwt_new(&jwt) == 0, let jwt else { throw JWTError.malformed }
+        defer { jwt_free(jwt) }
+        jwt_add_grant(jwt, "iss", claims.issuer)
+        jwt_add_grant(jwt, "sub", claims.subject)
+        jwt_add_grant(jwt, "aud", DatabaseClaims.audience)
+        jwt_add_grant(jwt, "role", claims.role)
+        jwt_add_grant(jwt, "org_id", claims.organizationID)
+        jwt_add_grant(jwt, "org_role", claims.organizationRole)
+        if let keyID = claims.keyID { jwt_add_grant(jwt, "kid", keyID) }
+        jwt_add_grant_int(jwt, "iat", claims.issuedAt)
+        jwt_add_grant_int(jwt, "exp", claims.expiresAt)
+        let status = key.withUnsafeBufferPointer { jwt_set_alg(jwt, JWT_ALG_HS256, $0.baseAddress, Int32($0.count)) }
+        guard status == 0, let encoded = jwt_encode_str(jwt) else { throw JWTError.malformed }
+        defer { free(encoded) }
+        return String(cString: encoded)
+    }
+
     /// Verifies signature, algorithm and claims; returns the claims.
     /// - Parameter now: seconds since 1970 (injected so tests need no sleeps).
     public func verify(_ token: String, now: Int) throws -> AccessClaims {

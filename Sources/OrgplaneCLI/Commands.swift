@@ -55,6 +55,27 @@ enum Commands {
         }
     }
 
+    /// Prints a PostgREST configuration listing every organization's schema (read with
+    /// DATABASE_URL); the JWT secret only by reference.
+    static func postgrestConfig(_ env: [String: String]) -> Int32 {
+        let config: Configuration
+        switch configuration(env, requireSecret: false) {
+        case .success(let value): config = value
+        case .failure(let errors): return fail(errors.description)
+        }
+        do {
+            let connection = try Connection(conninfo: config.databaseURL)
+            let schemas = try Store.tenantSchemas(connection)
+            let note = "tokens are issued by \(config.jwtIssuer) (iss); PostgREST does not check it"
+            print(PostgRESTConfig.render(schemas: schemas, issuerNote: note), terminator: "")
+            return 0
+        } catch let error as PostgresError {
+            return fail("postgrest-config: \(error.debugDescription.trimmingCharacters(in: .whitespacesAndNewlines))")
+        } catch {
+            return fail("postgrest-config: \(error)")
+        }
+    }
+
     static func doctor(_ env: [String: String]) -> Int32 {
         var problems = 0
         func report(_ ok: Bool, _ text: String) {
@@ -154,5 +175,40 @@ enum Commands {
             )
         )
         return 0
+    }
+
+    /// `bench-provision N`: N organizations created and provisioned, one transaction each,
+    /// on DATABASE_URL (never a production database: they stay).
+    static func benchProvision(_ env: [String: String], _ countText: String?) -> Int32 {
+        guard let countText, let count = Int(countText), (1...100_000).contains(count) else {
+            return fail("usage: orgplane bench-provision N (1 to 100000)")
+        }
+        let config: Configuration
+        switch configuration(env, requireSecret: false) {
+        case .success(let value): config = value
+        case .failure(let errors): return fail(errors.description)
+        }
+        do {
+            let tenantMigrations = try Migration.loadTenant(directory: config.migrationsDirectory)
+            let connection = try Connection(conninfo: config.databaseURL)
+            let (times, seconds) = try ProvisioningBench.run(connection, count: count, tenantMigrations: tenantMigrations)
+            let sorted = times.sorted()
+            func percentile(_ p: Double) -> Double { sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)] }
+            print(
+                String(
+                    format: "provisioned %d organizations in %.1f s (%.1f/s): p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms",
+                    count,
+                    seconds,
+                    Double(count) / seconds,
+                    percentile(0.5),
+                    percentile(0.95),
+                    percentile(0.99),
+                    sorted.last ?? 0
+                )
+            )
+            return 0
+        } catch {
+            return fail("bench-provision: \(error)")
+        }
     }
 }

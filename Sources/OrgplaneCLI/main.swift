@@ -8,7 +8,9 @@ switch arguments.first {
 case "serve": exit(Commands.serve(environment))
 case "migrate": exit(Commands.migrate(environment))
 case "doctor": exit(Commands.doctor(environment))
+case "postgrest-config": exit(Commands.postgrestConfig(environment))
 case "bench-hash": exit(Commands.benchHash(environment))
+case "bench-provision": exit(Commands.benchProvision(environment, arguments.dropFirst().first))
 case "version", "--version":
     print("orgplane \(Application.version)")
     exit(0)
@@ -19,7 +21,10 @@ default:
           serve       run the FastCGI pool (see docs/INTERFACES.md for the environment)
           migrate     apply migrations/ to MIGRATE_DATABASE_URL (or DATABASE_URL)
           doctor      check configuration, database, role, RLS and migrations
+          postgrest-config  print a PostgREST configuration for the organizations' schemas
           bench-hash  measure the argon2id hash rate at the configured parameters
+          bench-provision N  create N organizations with their schemas on DATABASE_URL (a throwaway
+                      database: bench/tenancy) and print provisioning p50/p95/p99
           version     print the version
         """
     )

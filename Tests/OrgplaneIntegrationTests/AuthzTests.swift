@@ -68,7 +68,7 @@ struct AuthzTests {
         #expect(response.header("X-Orgplane-Org") == team.organizationID)
         #expect(response.header("X-Orgplane-Role") == "viewer")
         #expect(response.header("X-Orgplane-Scopes") == "dataplane:read,org:read,sql:read")
-        #expect(response.header("X-Orgplane-Tenant-Schema") == "org_" + team.organizationID.replacingOccurrences(of: "-", with: ""))
+        #expect(response.header("X-Orgplane-Tenant-Schema") == "o_" + team.organizationID.replacingOccurrences(of: "-", with: ""))
         #expect(response.header("X-Orgplane-Operation") == "recall")
         #expect(response.header("X-Orgplane-Resource") == "bank-a")
         #expect(response.body.isEmpty)

@@ -52,6 +52,7 @@ enum RolesTable {
         Line(.createDatabaseLease, "yes", "yes", "yes", "yes"),
         Line(.manageEveryonesDatabaseLeases, "yes", "yes", "no", "no"),
         Line(.deleteOrganization, "yes", "no", "no", "no"),
+        Line(.issueDatabaseToken, "yes", "yes", "yes", "yes"),
     ]
 
     /// One line of the table: the action and, per role, whether it is allowed.
@@ -74,13 +75,13 @@ enum RolesTable {
         let families: [Action] = [
             .readOrganization, .renameOrganization, .requireTwoFactor, .manageInvites, .invite(as: .owner), .changeRole(from: .owner, to: .owner),
             .removeMember(.owner), .leave, .createAPIKey, .manageEveryonesAPIKeys, .readAuditLog, .dataplaneRead, .dataplaneWrite,
-            .sqlQuery, .manageAgentSQL, .createDatabaseLease, .manageEveryonesDatabaseLeases, .deleteOrganization,
+            .sqlQuery, .manageAgentSQL, .createDatabaseLease, .manageEveryonesDatabaseLeases, .deleteOrganization, .issueDatabaseToken,
         ]
         return families.flatMap { family -> [Action] in
             switch family {
             case .readOrganization, .renameOrganization, .requireTwoFactor, .manageInvites, .leave, .createAPIKey, .manageEveryonesAPIKeys,
                 .readAuditLog, .dataplaneRead, .dataplaneWrite, .sqlQuery, .manageAgentSQL, .createDatabaseLease,
-                .manageEveryonesDatabaseLeases, .deleteOrganization:
+                .manageEveryonesDatabaseLeases, .deleteOrganization, .issueDatabaseToken:
                 [family]
             case .invite: roles.map { .invite(as: $0) }
             case .changeRole: roles.flatMap { from in roles.map { to in .changeRole(from: from, to: to) } }
@@ -109,6 +110,7 @@ enum RolesTable {
         case .createDatabaseLease: "create a database lease as one's own role, list and revoke own"
         case .manageEveryonesDatabaseLeases: "list and revoke everyone's database leases"
         case .deleteOrganization: "delete and restore the organization"
+        case .issueDatabaseToken: "get a database token as one's mapped database role"
         }
     }
 }

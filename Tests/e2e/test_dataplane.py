@@ -376,7 +376,7 @@ def test_protected_upstream_gets_the_identity_headers_for_a_key(owner, key_clien
     assert h["x-orgplane-org"] == org_of(owner)
     assert h["x-orgplane-role"] == "owner"
     assert h["x-orgplane-scopes"] == "dataplane:read"
-    assert h["x-orgplane-tenant-schema"] == "org_" + org_of(owner).replace("-", "")
+    assert h["x-orgplane-tenant-schema"] == "o_" + org_of(owner).replace("-", "")
     assert h["x-request-id"] == r.headers["X-Request-Id"]
     assert h["authorization"] == f"Bearer {key['key']}"
     names = [name for name, _ in got["header_list"]]

@@ -16,7 +16,7 @@ struct CreateAPIKeyBody {
         var scopes: [Scope] = []
         for raw in rawScopes {
             guard let text = raw.stringValue, let scope = Scope(text) else {
-                throw APIError(.invalidScope, "Unknown scope; use dataplane:read, dataplane:write, sql:read, org:read or op:<operation>.")
+                throw APIError(.invalidScope, "Unknown scope; use dataplane:read, dataplane:write, sql:read, org:read, db:token or op:<operation>.")
             }
             if case .operation(let name) = scope, catalogue.operation(named: name) == nil {
                 throw APIError(.invalidScope, "Unknown operation in scope op:\(name).")

@@ -32,6 +32,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case dbLeaseCreated = "db_lease.created"
     case dbLeaseRevoked = "db_lease.revoked"
     case organizationRestored = "organization.restored"
+    case databaseTokenIssued = "db_token.issued"
 }
 
 /// Who did it: a user (session) or an API key.

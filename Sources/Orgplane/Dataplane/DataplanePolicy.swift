@@ -67,9 +67,4 @@ enum DataplanePolicy {
         else { return nil }
         return segments[index + 1]
     }
-
-    /// The name of the organization's future tenant schema (stable, derived from the id).
-    static func tenantSchema(_ organizationID: String) -> String {
-        "org_" + organizationID.replacingOccurrences(of: "-", with: "")
-    }
 }

@@ -25,6 +25,7 @@ extension OrganizationSummary {
     var json: JSON {
         var fields: [(String, JSON)] = [
             ("id", .string(id.description)), ("name", .string(name)), ("slug", .string(slug)), ("role", .string(role.rawValue)),
+            ("schema", .string(Tenant(id).schema)),
         ]
         if let createdAt { fields.append(("created_at", .string(createdAt))) }
         return .object(fields)

@@ -24,6 +24,8 @@ public enum Action: Sendable, Equatable {
     case createDatabaseLease
     case manageEveryonesDatabaseLeases
     case deleteOrganization
+    /// Get a database token for the organization's schema, as one's mapped database role.
+    case issueDatabaseToken
 }
 
 /// The single source of truth for "may this role do this": the roles table of the API
@@ -32,7 +34,7 @@ public enum Policy {
     /// Whether a member with `role` may perform `action`.
     public static func allows(_ role: Role, _ action: Action) -> Bool {
         switch action {
-        case .readOrganization, .leave, .createAPIKey, .dataplaneRead, .sqlQuery, .createDatabaseLease:
+        case .readOrganization, .leave, .createAPIKey, .dataplaneRead, .sqlQuery, .createDatabaseLease, .issueDatabaseToken:
             return true
         case .renameOrganization, .requireTwoFactor, .deleteOrganization:
             return role == .owner
@@ -52,7 +54,7 @@ public enum Policy {
     /// The scopes a member with `role` may hold (and so grant to a key).
     public static func scopeAllowed(_ scope: Scope, for role: Role, catalogue: OperationCatalogue) -> Bool {
         switch scope {
-        case .dataplaneRead, .sqlRead, .orgRead: return true
+        case .dataplaneRead, .sqlRead, .orgRead, .databaseToken: return true
         case .dataplaneWrite: return allows(role, .dataplaneWrite)
         case .operation(let name):
             guard let operation = catalogue.operation(named: name) else { return false }
@@ -63,8 +65,8 @@ public enum Policy {
     /// Authorizes `action` for the caller in the organization `organizationID`.
     ///
     /// - Non-members get `404 not_found`, never a hint that the organization exists.
-    /// - API keys may only read the organization they are bound to, with `org:read`, and run
-    ///   agent SQL there with `sql:read`.
+    /// - API keys may only read the organization they are bound to, with `org:read`, run
+    ///   agent SQL there with `sql:read`, and ask for its database token, with `db:token`.
     /// - Members whose role does not allow the action get `403 forbidden`.
     /// - Members the organization requires two-factor of, who have not turned it on
     ///   (`mfaBlocked`), get `403 mfa_required` for everything but leaving.
@@ -81,7 +83,11 @@ public enum Policy {
         if mfaBlocked && action != .leave { throw mfaRequired }
         if case .apiKey(let key) = identity.method {
             guard key.organizationID == organizationID else { throw APIError.notFound }
-            guard (action == .readOrganization && key.scopes.contains(.orgRead)) || (action == .sqlQuery && key.scopes.contains(.sqlRead)) else {
+            let scoped =
+                (action == .readOrganization && key.scopes.contains(.orgRead))
+                || (action == .sqlQuery && key.scopes.contains(.sqlRead))
+                || (action == .issueDatabaseToken && key.scopes.contains(.databaseToken))
+            guard scoped else {
                 throw APIError(.forbidden, "This API key's scopes do not allow this.")
             }
         }

@@ -29,11 +29,13 @@ public enum Scope: Sendable, Hashable {
     case dataplaneWrite
     case sqlRead
     case orgRead
+    /// Ask for an organization database token (`POST …/db-token`).
+    case databaseToken
     /// One operation of the dataplane catalogue.
     case operation(String)
 
     public init?(_ text: String) {
-        if let fixed = [Scope.dataplaneRead, .dataplaneWrite, .sqlRead, .orgRead].first(where: { $0.text.bytesEqual(text) }) {
+        if let fixed = [Scope.dataplaneRead, .dataplaneWrite, .sqlRead, .orgRead, .databaseToken].first(where: { $0.text.bytesEqual(text) }) {
             self = fixed
             return
         }
@@ -53,6 +55,7 @@ public enum Scope: Sendable, Hashable {
         case .dataplaneWrite: "dataplane:write"
         case .sqlRead: "sql:read"
         case .orgRead: "org:read"
+        case .databaseToken: "db:token"
         case .operation(let name): "op:\(name)"
         }
     }

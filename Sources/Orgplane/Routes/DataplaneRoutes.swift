@@ -128,7 +128,7 @@ enum DataplaneRoutes {
         response.setHeader("X-Orgplane-Org", organization.id.description)
         response.setHeader("X-Orgplane-Role", decision.role.rawValue)
         response.setHeader("X-Orgplane-Scopes", decision.effectiveScopes.joined(separator: ","))
-        response.setHeader("X-Orgplane-Tenant-Schema", DataplanePolicy.tenantSchema(organization.id.description))
+        response.setHeader("X-Orgplane-Tenant-Schema", Tenant(organization.id).schema)
         if let operation = decision.operation { response.setHeader("X-Orgplane-Operation", operation) }
         if let resource = decision.resource { response.setHeader("X-Orgplane-Resource", resource) }
         return response

@@ -49,7 +49,7 @@ enum HealthRoutes {
                                 ("org_header", .string(config.dataplaneOrgHeader)),
                             ])
                         ),
-                        ("authz", true), ("tenant_schemas", false), ("sql", false),
+                        ("authz", true), ("tenant_schemas", true), ("sql", false),
                     ])
                 ),
                 ("ready", .bool(ready)),

@@ -18,6 +18,7 @@ enum Routes {
         SQLCheckRoutes.register(&router)
         MetricsRoutes.register(&router)
         if benchRoutes { BenchRoutes.register(&router) }
+        TenancyRoutes.register(&router)
         return router
     }
 }

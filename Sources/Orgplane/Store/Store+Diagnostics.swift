@@ -6,6 +6,13 @@ extension Store {
         try db.query("select 1")
     }
 
+    /// Every organization's schema, oldest organization first (`orgplane postgrest-config`).
+    public static func tenantSchemas(_ db: Connection) throws -> [String] {
+        try db.query("select id from orgplane.organizations order by created_at, id").map {
+            Tenant(try $0.decode(OrganizationID.self, "id")).schema
+        }
+    }
+
     /// The tables of schema `orgplane` and those among them without row level security
     /// (`orgplane doctor`, which runs on a connection of its own).
     public static func rowSecurity(_ db: Connection) throws -> (tables: Int, withoutRowSecurity: [String]) {

@@ -1,4 +1,5 @@
 import Postgres
+import Secrets
 
 extension Store {
     /// One provisioning step (`Tenancy.Step`, but for `.migrations`): a call of the matching
@@ -12,6 +13,14 @@ extension Store {
         case .switchers: try db.query("select orgplane_tenancy.admit_switchers(\(id)::uuid)")
         case .migrations: break
         }
+    }
+
+    /// An organization without members (`orgplane bench-provision` only).
+    func createBenchOrganization(_ db: Connection, name: String) throws -> OrganizationID {
+        let slug = "bench-" + Secrets.hex(Secrets.randomBytes(8))
+        let row = try db.query("insert into orgplane.organizations (name, slug) values (\(name), \(slug)) returning id").first
+        guard let row else { throw StoreRefusal.slugUnavailable }
+        return try row.decode(OrganizationID.self, "id")
     }
 
     /// The tenant migrations applied to an organization's schema (version → checksum).
