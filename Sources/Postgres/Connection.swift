@@ -44,6 +44,13 @@ public final class Connection {
         handle = try Self.connect(conninfo)
     }
 
+    /// Closes the connection now (e.g. when its session state can no longer be trusted); the
+    /// owner's next use sees `isHealthy == false` and connects afresh.
+    public func close() {
+        if let handle { PQfinish(handle) }
+        handle = nil
+    }
+
     /// Whether the role this connection uses is a superuser.
     public var isSuperuser: Bool {
         guard let handle, let value = PQparameterStatus(handle, "is_superuser") else { return false }

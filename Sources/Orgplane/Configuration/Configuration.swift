@@ -42,6 +42,23 @@ public struct Configuration: Sendable {
     public var auditRetentionDays: Int = 365
     /// Seconds between two ticks of each worker process's sweeper (`Sweeper`).
     public var sweepIntervalSeconds: Int = 10
+    public var sql = SQL()
+
+    /// Bounds of agent SQL (`POST /api/organizations/{id}/sql`, `/api/mcp`; docs/AGENT-SQL.md).
+    public struct SQL: Sendable {
+        /// Rows answered when the request names no `limit`, and the most it may name.
+        public var defaultRowLimit = 1_000
+        public var maxRowLimit = 10_000
+        public var statementTimeoutMilliseconds = 5_000
+        public var lockTimeoutMilliseconds = 1_000
+        /// Longer cells are cut to this many characters and listed in `truncated_cells`.
+        public var maxCellCharacters = 2_000
+        /// Rows stop being added once the cells reach this many bytes (`truncated: true`).
+        public var maxResponseBytes = 4 * 1024 * 1024
+        /// Statements per caller (user or key) per rate-limit window.
+        public var perCallerPerWindow = 600
+        public init() {}
+    }
 
     /// Attempts allowed per window, per bucket.
     public struct RateLimits: Sendable {
@@ -173,6 +190,9 @@ public struct Configuration: Sendable {
         config.passwordIterations = integer("PASSWORD_OPSLIMIT", 2, 2...10)
         config.auditRetentionDays = integer("AUDIT_RETENTION_DAYS", 365, 30...36_500)
         config.sweepIntervalSeconds = integer("SWEEP_INTERVAL_SECONDS", 10, 1...3600)
+        config.sql.statementTimeoutMilliseconds = integer("SQL_STATEMENT_TIMEOUT_MS", 5_000, 100...600_000)
+        config.sql.maxResponseBytes = integer("SQL_MAX_RESPONSE_BYTES", 4 * 1024 * 1024, 65_536...64 * 1024 * 1024)
+        config.sql.perCallerPerWindow = integer("RATE_LIMIT_SQL_PER_CALLER", 600, 1...1_000_000)
         return problems.isEmpty ? .success(config) : .failure(ConfigurationErrors(problems: problems))
     }
 }

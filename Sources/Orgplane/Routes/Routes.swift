@@ -14,6 +14,8 @@ enum Routes {
         TwoFactorRoutes.register(&router)
         DataplaneRoutes.register(&router)
         SQLCheckRoutes.register(&router)
+        SQLRoutes.register(&router)
+        MCPRoutes.register(&router)
         return router
     }
 }
