@@ -145,7 +145,7 @@ struct AgentSQLTests {
         #expect(capped.json["truncated"] == true)
         let exact = team.viewer.client.sql(team.org, "select g from generate_series(1, 10) g", limit: 10)
         #expect(exact.json["row_count"] == 10 && exact.json["truncated"] == false)
-        let long = team.viewer.client.sql(team.org, "select 'a' as short, repeat('é', 5000) as long")
+        let long = team.viewer.client.sql(team.org, "select 'a' as short, string_agg('é', '') as long from generate_series(1, 5000)")
         let cell = try #require(long.json["rows"]?.arrayValue?.first?.arrayValue?[1].stringValue)
         #expect(cell.unicodeScalars.count == 2000)
         #expect(long.json["truncated_cells"] == .array([.array([0, 1])]))
@@ -154,7 +154,7 @@ struct AgentSQLTests {
         let small = TestApp.services { $0.sql.maxResponseBytes = 10_000 }
         let client = Client(services: small)
         client.bearer = team.viewer.accessToken
-        let big = client.sql(team.org, "select repeat('x', 1000) from generate_series(1, 100)")
+        let big = client.sql(team.org, "select (select string_agg('x', '') from generate_series(1, 1000)) from generate_series(1, 100)")
         #expect(big.json["truncated"] == true)
         let rows = try #require(big.json["row_count"]?.intValue)
         #expect(rows > 0 && rows < 11)
@@ -166,7 +166,7 @@ struct AgentSQLTests {
         let quick = TestApp.services { $0.sql.statementTimeoutMilliseconds = 200 }
         let client = Client(services: quick)
         client.bearer = team.viewer.accessToken
-        let answer = client.sql(team.org, "select pg_sleep(5)")
+        let answer = client.sql(team.org, "select count(*) from generate_series(1, 200000000)")
         #expect(answer.status == 504)
         #expect(answer.errorCode == "sql_timeout")
         #expect(client.sql(team.org, "select 1 as one").status == 200)

@@ -98,4 +98,5 @@ def test_sql_console_and_agents(browser_factory, base_url, screenshot_dir):
     assert answer.status_code == 200
     assert [t["name"] for t in answer.json()["result"]["tools"]] == ["list_tables", "describe_table", "query"]
     assert not accessibility_problems(owner), accessibility_problems(owner)
-    assert_clean_console(owner, "sql console and agents")
+    # The one failed request is the query PostgreSQL refused on purpose above.
+    assert_clean_console(owner, "sql console and agents", allow=(r"/sql - Failed to load resource: .* status of 400",))

@@ -34,6 +34,7 @@ enum AgentSQL {
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6 }
 
         let statement: String
+        var qualified: [Int] = []
         switch SQLCheck.check(request.text, tenant: tenant) {
         case .refused(let rule, let message, let position):
             audit.result = .refused
@@ -43,8 +44,9 @@ enum AgentSQL {
             var error = APIError(.sqlRefused, message)
             error.fields = [("rule", .string(rule)), ("position", position.map { .int($0) } ?? .null)]
             throw error
-        case .accepted(let text, let fingerprint):
+        case .accepted(let text, let fingerprint, let qualifiedAt):
             statement = text
+            qualified = qualifiedAt
             audit.fingerprint = fingerprint
         }
 
@@ -69,8 +71,10 @@ enum AgentSQL {
             if failure.isTimeout {
                 throw APIError(.sqlTimeout, "The statement took longer than \(settings.statementTimeoutMilliseconds) ms and was cancelled.")
             }
+            // Positions count in the text as sent, not in the one with the schema inserted (`"o_<hex>".`).
+            let position = failure.position.map { SQLCheck.originalPosition($0, qualifiedAt: qualified, inserted: tenant.schema.count + 3) }
             var error = APIError(.sqlError, failure.message)
-            error.fields = [("position", failure.position.map { .int($0) } ?? .null)]
+            error.fields = [("position", position.map { .int($0) } ?? .null)]
             throw error
         }
         let answer = SQLAnswer(fetched, settings: settings, elapsedMilliseconds: elapsed())

@@ -1,13 +1,27 @@
 /// What the validator (the sqlguard branch) says about a statement: accepted, with the text to
-/// run (every relation qualified with the organization's schema) and its fingerprint, or
-/// refused, naming the rule and where.
+/// run (every relation qualified with the organization's schema), its fingerprint and where the
+/// schema was inserted, or refused, naming the rule and where.
 enum SQLCheck: Sendable {
-    case accepted(statement: String, fingerprint: String?)
+    case accepted(statement: String, fingerprint: String?, qualifiedAt: [Int])
     case refused(rule: String, message: String, position: Int?)
 
     /// TEMPORARY until the validator lands: one statement of at most 16 KiB, nothing else checked.
     static func check(_ text: String, tenant: Tenant) -> SQLCheck {
         guard text.utf8.count <= 16_384 else { return .refused(rule: "too_long", message: "The statement is longer than 16 KiB.", position: nil) }
-        return .accepted(statement: text, fingerprint: nil)
+        return .accepted(statement: text, fingerprint: nil, qualifiedAt: [])
+    }
+
+    /// A 1-based character position in the statement as run (with `inserted` characters put
+    /// before each of `qualifiedAt`, 1-based positions in the text as sent, ascending) mapped
+    /// back to the text as sent; a position inside an inserted name maps to where it went in.
+    static func originalPosition(_ position: Int, qualifiedAt: [Int], inserted: Int) -> Int {
+        var shift = 0
+        for at in qualifiedAt {
+            let start = at + shift  // where this insertion begins in the statement as run
+            if position < start { break }
+            if position < start + inserted { return at }
+            shift += inserted
+        }
+        return position - shift
     }
 }
