@@ -87,7 +87,9 @@ enum AgentSQL {
 
     /// The tables and views `identity` may read in `organization` (a JSON array; see
     /// `Store.readableSchema`), computed under the caller's own database role.
+    /// Counted against the caller's agent SQL rate limit, like a statement.
     static func schema(_ context: Context, identity: Identity, organization: OrganizationSummary) throws -> JSON {
+        try RateLimit.enforce(context, bucket: rateLimitBucket(identity), limit: context.configuration.sql.perCallerPerWindow)
         let tenant = Tenant(organization.id)
         let store = context.store
         let text = try store.read { db in
