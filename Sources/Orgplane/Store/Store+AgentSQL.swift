@@ -50,6 +50,7 @@ struct SessionCanary: Sendable, Equatable {
     let advisoryLocks: Int
     let preparedStatements: Int
     let listeningChannels: Int
+    /// 1 once the backend has a temporary schema (a temporary table was ever made on it).
     let temporaryRelations: Int
 
     /// Nothing of an agent statement survived: the service role, no role or claims set, no
@@ -169,7 +170,7 @@ extension Store {
                    (select count(*) from pg_catalog.pg_locks where pid = pg_backend_pid() and locktype = 'advisory')::int as advisory_locks,
                    (select count(*) from pg_catalog.pg_prepared_statements)::int as prepared,
                    (select count(*) from pg_catalog.pg_listening_channels())::int as listening,
-                   (select count(*) from pg_catalog.pg_class where relpersistence = 't' and pg_catalog.pg_table_is_visible(oid))::int as temporary
+                   (pg_catalog.pg_my_temp_schema() <> 0)::int as temporary
             """
         ).first
         guard let row else { throw PostgresError(kind: .protocolMismatch, serverMessage: "no canary row") }
