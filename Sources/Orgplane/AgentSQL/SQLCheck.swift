@@ -1,14 +1,17 @@
-/// What the validator (the sqlguard branch) says about a statement: accepted, with the text to
+/// What the validator says about a statement: accepted, with the text to
 /// run (every relation qualified with the organization's schema), its fingerprint and where the
 /// schema was inserted, or refused, naming the rule and where.
 enum SQLCheck: Sendable {
     case accepted(statement: String, fingerprint: String?, qualifiedAt: [Int])
     case refused(rule: String, message: String, position: Int?)
 
-    /// TEMPORARY until the validator lands: one statement of at most 16 KiB, nothing else checked.
-    static func check(_ text: String, tenant: Tenant) -> SQLCheck {
-        guard text.utf8.count <= 16_384 else { return .refused(rule: "too_long", message: "The statement is longer than 16 KiB.", position: nil) }
-        return .accepted(statement: text, fingerprint: nil, qualifiedAt: [])
+    /// The closed-world validator (`SQLValidator`) for the organization's schema, optionally
+    /// narrowed to `allowedTables`.
+    static func check(_ text: String, tenant: Tenant, allowedTables: [String]? = nil) -> SQLCheck {
+        switch SQLValidator.validate(text, schema: tenant.schema, allowedTables: allowedTables) {
+        case .success(let query): .accepted(statement: query.text, fingerprint: query.fingerprint, qualifiedAt: query.qualifiedAt)
+        case .failure(let refusal): .refused(rule: refusal.rule.rawValue, message: refusal.message, position: refusal.position)
+        }
     }
 
     /// A 1-based character position in the statement as run (with `inserted` characters put
