@@ -70,6 +70,13 @@ public final class Connection {
     /// The server's port as libpq connected to it.
     public var port: Int? { handle.flatMap { PQport($0) }.flatMap { Int(String(cString: $0)) } }
 
+    /// Closes the connection now (e.g. when its session state can no longer be trusted); the
+    /// owner's next use sees `isHealthy == false` and connects afresh.
+    public func close() {
+        if let handle { PQfinish(handle) }
+        handle = nil
+    }
+
     /// Whether the role this connection uses is a superuser.
     public var isSuperuser: Bool {
         guard let handle, let value = PQparameterStatus(handle, "is_superuser") else { return false }

@@ -13,6 +13,10 @@ public struct SQLState: Sendable, Hashable, CustomStringConvertible {
     public static let raiseException = SQLState("P0001")
     public static let characterNotInRepertoire = SQLState("22021")
     public static let featureNotSupported = SQLState("0A000")
+    /// A statement cancelled, e.g. by `statement_timeout`.
+    public static let queryCanceled = SQLState("57014")
+    /// `lock_timeout` expired (or NOWAIT found the lock taken).
+    public static let lockNotAvailable = SQLState("55P03")
 
     /// Class 08 (connection exception), 57P01-03 (admin shutdown, crash shutdown, cannot connect now).
     public var isConnectionFailure: Bool {
@@ -40,12 +44,15 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible, CustomDeb
     public let constraint: String?
     /// The server's message (logs only).
     public let serverMessage: String
+    /// Where in the statement's text the server points the error, 1-based in characters (`P`).
+    public let position: Int?
 
-    public init(kind: Kind, sqlState: SQLState? = nil, constraint: String? = nil, serverMessage: String) {
+    public init(kind: Kind, sqlState: SQLState? = nil, constraint: String? = nil, serverMessage: String, position: Int? = nil) {
         self.kind = kind
         self.sqlState = sqlState
         self.constraint = constraint
         self.serverMessage = serverMessage
+        self.position = position
     }
 
     public var isConnectionFailure: Bool { kind == .connection || (sqlState?.isConnectionFailure ?? false) }

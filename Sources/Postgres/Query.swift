@@ -23,6 +23,23 @@ public struct Query: Sendable, ExpressibleByStringInterpolation {
         self.parameters = parameters
     }
 
+    /// `DECLARE <name> NO SCROLL CURSOR FOR <statement>`, with the statement's own `$n`
+    /// parameters. For agent SQL only: `statement` must be text a closed-world validator
+    /// accepted as one read-only SELECT (it is sent as is, never spliced from pieces).
+    public static func declareCursor(_ name: StaticString, validatedStatement statement: String, parameters: [String?]) -> Query {
+        Query(unsafeSQL: "declare \(name) no scroll cursor for " + statement, parameters: parameters)
+    }
+
+    /// `FETCH FORWARD <count> FROM <name>` (a count cannot be a parameter).
+    public static func fetchForward(_ count: Int, from name: StaticString) -> Query {
+        Query(unsafeSQL: "fetch forward \(max(0, count)) from \(name)")
+    }
+
+    /// Characters before the statement in `declareCursor(name, …)`'s text.
+    public static func declareCursorPrefixLength(_ name: StaticString) -> Int {
+        "declare \(name) no scroll cursor for ".count
+    }
+
     public struct Interpolation: StringInterpolationProtocol {
         var sql = ""
         var parameters: [String?] = []

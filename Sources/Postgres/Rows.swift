@@ -3,6 +3,8 @@ import CLibPQ
 /// The rows of one statement's result, copied out of the `PGresult` (which is cleared at once).
 public struct Rows: Sendable, Sequence {
     public let columns: [String]
+    /// Each column's type OID and type modifier (`PQftype`, `PQfmod`), in column order.
+    public let columnTypes: [(oid: UInt32, modifier: Int32)]
     public let values: [[String?]]
     /// Rows touched by an INSERT/UPDATE/DELETE (or returned by a SELECT).
     public let affected: Int
@@ -20,12 +22,21 @@ public struct Rows: Sendable, Sequence {
             let message =
                 PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) }
                 ?? String(cString: PQresultErrorMessage(result))  // libpq's own error: no row data
+            // The cursor position (1-based, in characters) the server points the error at, if any.
+            let position = PQresultErrorField(result, Int32(UInt8(ascii: "P"))).flatMap { Int(String(cString: $0)) }
             let broken = PQstatus(connection) != CONNECTION_OK || status == PGRES_FATAL_ERROR && state == nil
-            throw PostgresError(kind: broken ? .connection : .server, sqlState: state, constraint: constraint, serverMessage: message)
+            throw PostgresError(
+                kind: broken ? .connection : .server,
+                sqlState: state,
+                constraint: constraint,
+                serverMessage: message,
+                position: position
+            )
         }
         let columnCount = Int(PQnfields(result))
         let rowCount = Int(PQntuples(result))
         columns = (0..<columnCount).map { String(cString: PQfname(result, Int32($0))) }
+        columnTypes = (0..<columnCount).map { (UInt32(PQftype(result, Int32($0))), PQfmod(result, Int32($0))) }
         var rows: [[String?]] = []
         rows.reserveCapacity(rowCount)
         for row in 0..<rowCount {

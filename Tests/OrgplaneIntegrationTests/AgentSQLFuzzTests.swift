@@ -1,9 +1,9 @@
 import Foundation
-import Orgplane
 import Postgres
 import SQLParser
 import Testing
 
+@testable import Orgplane
 @testable import Postgres
 
 /// The agent SQL fuzzer: grammar-aware mutations of the corpus (Tests/sql-corpus), and every
@@ -156,29 +156,32 @@ final class SentinelFixture {
         )
     }
 
-    /// Runs `text` as agent SQL would, and reports what it reached.
+    /// Runs `text` through agent SQL's own execution (`Store.runAgentStatement`: READ ONLY,
+    /// one set_config statement, a NO SCROLL cursor, FETCH, ROLLBACK) as the viewer role, and
+    /// reports what it reached.
     func run(_ text: String) throws -> Outcome {
         var outcome = Outcome()
-        let parameters = Self.parameterCount(text)
+        let connection = executor
+        let store = Store(connect: { connection })
         do {
-            try executor.query("begin read only")
-            try executor.query(
-                """
-                select set_config('search_path', 'pg_catalog', true), set_config('role', \(role), true),
-                       set_config('statement_timeout', '200', true), set_config('lock_timeout', '100', true)
-                """
+            let rows = try store.runAgentStatement(
+                executor,
+                statement: text,
+                parameters: Array(repeating: "1", count: Self.parameterCount(text)),
+                as: SQLIdentity(role: role, claims: #"{"sub":"00000000-0000-0000-0000-000000000000"}"#),
+                bounds: SQLBounds(rowCap: 49, statementTimeoutMilliseconds: 200, lockTimeoutMilliseconds: 100)
             )
-            try executor.query(Query(unsafeSQL: "declare fz no scroll cursor for " + text, parameters: Array(repeating: "1", count: parameters)))
-            let rows = try executor.query(Query(unsafeSQL: "fetch forward 50 from fz"))
-            for row in rows.values {
+            for row in rows.rows {
                 for value in row where value?.contains("SENTINEL-ROW") == true { outcome.sentinelRows += 1 }
             }
+        } catch let failure as SQLStatementFailure {
+            outcome.failed = true
+            if failure.message.contains("SENTINEL-CALL") { outcome.sentinelCalls += 1 }
         } catch let error as PostgresError {
             outcome.failed = true
             if error.serverMessage.contains("SENTINEL-CALL") { outcome.sentinelCalls += 1 }
             if !executor.isHealthy { try executor.reconnectIfNeeded() }
         }
-        try executor.query("rollback")
         return outcome
     }
 

@@ -36,6 +36,7 @@ SECTIONS = [
     ("invitations", "Invitations", "Invitations"),
     ("keys", "API keys", "API keys"),
     ("database", "Database", "Database"),
+    ("sql", "SQL console", "SQL console"),
     ("agents", "Agents", "Agents"),
     ("audit", "Audit log", "Audit log"),
     ("settings", "Settings", "Settings"),

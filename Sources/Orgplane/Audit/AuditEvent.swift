@@ -33,6 +33,8 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case dbLeaseRevoked = "db_lease.revoked"
     case organizationRestored = "organization.restored"
     case databaseTokenIssued = "db_token.issued"
+    /// An agent SQL statement, run or refused (`detail`: docs/AGENT-SQL.md).
+    case sqlQuery = "sql.query"
 }
 
 /// Who did it: a user (session) or an API key.
@@ -103,6 +105,8 @@ struct AuditRecord: Sendable {
     var target: AuditTarget?
     var origin: AuditOrigin
     var outcome: Outcome = .success
+    /// Facts particular to the action (a small JSON object; never a secret or a statement's text).
+    var detail: JSON?
 
     enum Outcome: String, Sendable { case success, failure }
 }
@@ -118,17 +122,21 @@ struct AuditEvent: Sendable {
     let ip: String
     let requestID: String
     let outcome: String
+    /// `detail` as stored (a JSON object), for the actions that record one.
+    var detail: JSON? = nil
     /// The position of the event in the log, for the next page's cursor.
     let cursor: AuditCursor
 
     var json: JSON {
-        .object([
-            ("id", .string(id)), ("at", .string(at)), ("action", .string(action)),
-            ("actor", actor.map { .object([("type", .string($0.type)), ("id", .string($0.id))]) } ?? .null),
-            ("organization_id", .optional(organizationID)),
-            ("target", target.map { .object([("type", .string($0.type)), ("id", .string($0.id))]) } ?? .null),
-            ("ip", .string(ip)), ("request_id", .string(requestID)), ("outcome", .string(outcome)),
-        ])
+        .object(
+            [
+                ("id", .string(id)), ("at", .string(at)), ("action", .string(action)),
+                ("actor", actor.map { .object([("type", .string($0.type)), ("id", .string($0.id))]) } ?? .null),
+                ("organization_id", .optional(organizationID)),
+                ("target", target.map { .object([("type", .string($0.type)), ("id", .string($0.id))]) } ?? .null),
+                ("ip", .string(ip)), ("request_id", .string(requestID)), ("outcome", .string(outcome)),
+            ] + (detail.map { [("detail", $0)] } ?? [])
+        )
     }
 }
 
@@ -176,7 +184,8 @@ extension Context {
         actor: AuditActor? = nil,
         organizationID: OrganizationID? = nil,
         target: AuditTarget? = nil,
-        outcome: AuditRecord.Outcome = .success
+        outcome: AuditRecord.Outcome = .success,
+        detail: JSON? = nil
     ) throws {
         let actor = actor ?? knownIdentity.map(AuditActor.init)
         try store.recordAudit(
@@ -187,7 +196,8 @@ extension Context {
                 organizationID: organizationID,
                 target: target,
                 origin: AuditOrigin(request),
-                outcome: outcome
+                outcome: outcome,
+                detail: detail
             )
         )
     }

@@ -62,6 +62,23 @@ public struct Configuration: Sendable {
     public var leasePort: Int?
     /// Days a deleted organization can be restored before its schema and roles are dropped.
     public var organizationDeletionGraceDays: Int = 7
+    public var sql = SQL()
+
+    /// Bounds of agent SQL (`POST /api/organizations/{id}/sql`, `/api/mcp`; docs/AGENT-SQL.md).
+    public struct SQL: Sendable {
+        /// Rows answered when the request names no `limit`, and the most it may name.
+        public var defaultRowLimit = 1_000
+        public var maxRowLimit = 10_000
+        public var statementTimeoutMilliseconds = 5_000
+        public var lockTimeoutMilliseconds = 1_000
+        /// Longer cells are cut to this many characters and listed in `truncated_cells`.
+        public var maxCellCharacters = 2_000
+        /// Rows stop being added once the cells reach this many bytes (`truncated: true`).
+        public var maxResponseBytes = 4 * 1024 * 1024
+        /// Statements per caller (user or key) per rate-limit window.
+        public var perCallerPerWindow = 600
+        public init() {}
+    }
 
     /// Attempts allowed per window, per bucket.
     public struct RateLimits: Sendable {
@@ -243,6 +260,9 @@ public struct Configuration: Sendable {
         }
         if env["LEASE_PORT"].map({ !$0.isEmpty }) == true { config.leasePort = integer("LEASE_PORT", 5432, 1...65_535) }
         config.organizationDeletionGraceDays = integer("ORG_DELETION_GRACE_DAYS", 7, 1...365)
+        config.sql.statementTimeoutMilliseconds = integer("SQL_STATEMENT_TIMEOUT_MS", 5_000, 100...600_000)
+        config.sql.maxResponseBytes = integer("SQL_MAX_RESPONSE_BYTES", 4 * 1024 * 1024, 65_536...64 * 1024 * 1024)
+        config.sql.perCallerPerWindow = integer("RATE_LIMIT_SQL_PER_CALLER", 600, 1...1_000_000)
         return problems.isEmpty ? .success(config) : .failure(ConfigurationErrors(problems: problems))
     }
 }

@@ -55,6 +55,7 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
         case let error as APIError: return error
         case StoreRefusal.slugUnavailable: return APIError(.slugUnavailable, "Could not find a free slug for this name; try another name.")
         case StoreRefusal.lastOwner: return APIError(.lastOwner, "An organization needs at least one owner.")
+        case StoreRefusal.tenantNotProvisioned: return APIError(.unavailable, "This organization has no database yet.")
         case let error as PostgresError where error.isConnectionFailure: return .unavailable
         case let error as PostgresError where error.sqlState == .characterNotInRepertoire:
             return APIError(.invalidRequest, "Text cannot contain NUL characters.")

@@ -19,6 +19,8 @@ enum Routes {
         MetricsRoutes.register(&router)
         if benchRoutes { BenchRoutes.register(&router) }
         TenancyRoutes.register(&router)
+        SQLRoutes.register(&router)
+        MCPRoutes.register(&router)
         return router
     }
 }

@@ -1,3 +1,4 @@
+import HTTP
 import Postgres
 
 extension Store {
@@ -6,10 +7,10 @@ extension Store {
         try db.query(
             """
             insert into orgplane.audit_events
-              (action, actor_type, actor_id, organization_id, target_type, target_id, ip, request_id, outcome)
+              (action, actor_type, actor_id, organization_id, target_type, target_id, ip, request_id, outcome, detail)
             values (\(event.action.rawValue), \(event.actor?.kind.rawValue), \(event.actor?.id)::uuid, \(event.organizationID)::uuid,
                     \(event.target?.kind.rawValue), \(event.target?.id)::uuid, \(event.origin.ip), \(event.origin.requestID),
-                    \(event.outcome.rawValue))
+                    \(event.outcome.rawValue), \(event.detail?.text)::jsonb)
             """
         )
     }
@@ -32,7 +33,8 @@ extension Store {
         let rows = try db.query(
             """
             select e.id, orgplane.rfc3339(e.at) as at_text, (extract(epoch from e.at) * 1000000)::bigint as micros,
-                   e.action, e.actor_type, e.actor_id, e.organization_id, e.target_type, e.target_id, e.ip, e.request_id, e.outcome
+                   e.action, e.actor_type, e.actor_id, e.organization_id, e.target_type, e.target_id, e.ip, e.request_id, e.outcome,
+                   e.detail::text as detail
             from orgplane.audit_events e
             where e.organization_id = \(organizationID)::uuid
               and (\(cursor?.seconds)::bigint is null
@@ -59,6 +61,7 @@ extension Store {
                     ip: try row.decodeIfPresent(String.self, "ip") ?? "",
                     requestID: try row.decodeIfPresent(String.self, "request_id") ?? "",
                     outcome: try row.decode(String.self, "outcome"),
+                    detail: try row.decodeIfPresent(String.self, "detail").flatMap { JSON.parse(Array($0.utf8)) },
                     cursor: AuditCursor(microseconds: Int64(try row.decode(String.self, "micros")) ?? 0, id: id)
                 )
             )

@@ -5,4 +5,6 @@ enum StoreRefusal: Error, Equatable {
     case slugUnavailable
     /// The change would leave an organization without an owner (trigger `organization_members_last_owner`).
     case lastOwner
+    /// The organization has no database roles (created before tenancy, never provisioned).
+    case tenantNotProvisioned
 }

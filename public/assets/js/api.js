@@ -221,7 +221,10 @@ function errorFrom(res, body) {
   const e = body && typeof body === 'object' && body.error && typeof body.error === 'object' ? body.error : {};
   const code = typeof e.code === 'string' ? e.code : (res.status === 401 ? 'unauthenticated' : `http_${res.status}`);
   const retry = parseInt(res.headers.get('Retry-After') || '', 10);
-  return new ApiError(res.status, code, typeof e.message === 'string' ? e.message : '', Number.isFinite(retry) ? retry : null);
+  const error = new ApiError(res.status, code, typeof e.message === 'string' ? e.message : '', Number.isFinite(retry) ? retry : null);
+  // Extra members of the error object (agent SQL: `rule`, `position`).
+  error.details = e;
+  return error;
 }
 
 /**
@@ -326,6 +329,9 @@ export const orgplane = {
   /** `params`: a URLSearchParams of limit, cursor, action, actor. */
   audit: (id, params) => api.get(`/api/organizations/${enc(id)}/audit?${params}`),
   renameMe: (name) => api.patch('/api/me', { name }),
+  /** Agent SQL: one read-only statement as the caller's own database role. */
+  runSql: (id, query, limit) => api.post(`/api/organizations/${enc(id)}/sql`, { query, limit }),
+  readableSchema: (id) => api.get(`/api/organizations/${enc(id)}/schema`),
   sessions: () => api.get('/api/me/sessions'),
   /** The second login step: `factor` is {code} or {recovery_code}. */
   loginSecondFactor: (body) => api.post('/api/auth/login/mfa', body, { auth: false }),

@@ -18,6 +18,7 @@ const ACTIONS = [
   ['api_key.revoked', 'API keys revoked'],
   ['organization.created', 'Organization created'],
   ['organization.renamed', 'Organization renamed'],
+  ['sql.query', 'SQL queries (console and agents)'],
 ];
 
 const view = {
@@ -63,6 +64,12 @@ export function sentence(event) {
     case 'invite.accepted': return `${who} joined with an invitation`;
     case 'api_key.created': return `${who} created the API key ${keyName(target.id)}`;
     case 'api_key.revoked': return `${who} revoked the API key ${keyName(target.id)}`;
+    case 'sql.query': {
+      const d = event.detail || {};
+      const via = d.channel === 'mcp' ? ' through MCP' : '';
+      const words = { ok: `${d.rows} ${d.rows === 1 ? 'row' : 'rows'}`, refused: `refused${d.rule ? ' (' + d.rule + ')' : ''}`, error: 'PostgreSQL error', timeout: 'timed out' };
+      return `${who} ran a SQL query${via}: ${words[d.result] || d.result}`;
+    }
     default: return `${who}: ${event.action}`;
   }
 }

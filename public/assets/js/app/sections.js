@@ -21,11 +21,12 @@ import { section as members } from './members.js';
 import { section as invitations } from './invites.js';
 import { section as keys } from './keys.js';
 import { section as database } from './database.js';
+import { section as sql } from './sql.js';
 import { section as agents } from './agents.js';
 import { section as audit } from './audit.js';
 import { section as settings } from './settings.js';
 
-export const SECTIONS = [members, invitations, keys, database, agents, audit, settings];
+export const SECTIONS = [members, invitations, keys, database, sql, agents, audit, settings];
 
 const BASE = '/app/';
 const mounted = new Set();
