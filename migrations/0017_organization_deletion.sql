@@ -46,16 +46,16 @@ create trigger organizations_revoke_grants_on_delete
 
 -- functions -----------------------------------------------------------------------------
 /**
- * 0010's session lookup, unchanged but for deleted organizations: a membership of one is
- * no membership (the user row still comes back, with null organization columns when that
- * was the only match).
+ * 0014's session lookup (with mfa_blocked), unchanged but for deleted organizations: a
+ * membership of one is no membership (the user row still comes back, with null
+ * organization columns when that was the only match).
  */
 create or replace function orgplane.session_memberships(
   p_session_id uuid, p_user_id uuid, p_organization_id uuid, p_with_organizations boolean)
   returns table (
     id uuid, email text, name text, created_epoch bigint,
     org_id uuid, org_name text, org_slug text, org_role orgplane.organization_role, org_created_epoch bigint,
-    seen_stale boolean)
+    seen_stale boolean, mfa_blocked boolean)
   language plpgsql stable
   set search_path = '' set plan_cache_mode = force_generic_plan
   as $$
@@ -63,7 +63,8 @@ begin
   return query
   select u.id, u.email, u.name, extract(epoch from u.created_at)::bigint,
          o.id, o.name, o.slug, m.role, extract(epoch from o.created_at)::bigint,
-         s.last_seen_at < now() - interval '1 minute'
+         s.last_seen_at < now() - interval '1 minute',
+         coalesce(o.require_mfa, false) and not orgplane.mfa_enabled(u.id)
   from orgplane.sessions s
   join orgplane.users u on u.id = s.user_id
   left join (orgplane.organization_members m join orgplane.organizations o on o.id = m.organization_id and o.deleted_at is null)
@@ -74,12 +75,13 @@ begin
 end
 $$;
 
-/** 0005's API key lookup, unchanged but for deleted organizations (their keys find nothing). */
+/** 0014's API key lookup (with mfa_blocked), unchanged but for deleted organizations (their keys find nothing). */
 create or replace function orgplane.api_key_identity(p_public_id text)
   returns table (
     key_id uuid, organization_id uuid, secret_hash text, scopes text[], resources text[], usage_stale boolean,
     id uuid, email text, name text, created_epoch bigint,
-    org_id uuid, org_name text, org_slug text, org_role orgplane.organization_role, org_created_epoch bigint)
+    org_id uuid, org_name text, org_slug text, org_role orgplane.organization_role, org_created_epoch bigint,
+    mfa_blocked boolean)
   language plpgsql stable
   set search_path = '' set plan_cache_mode = force_generic_plan
   as $$
@@ -88,7 +90,8 @@ begin
   select k.id, k.organization_id, k.secret_hash, k.scopes, k.resources,
          (k.last_used_at is null or k.last_used_at < now() - interval '1 minute'),
          u.id, u.email, u.name, extract(epoch from u.created_at)::bigint,
-         o.id, o.name, o.slug, m.role, extract(epoch from o.created_at)::bigint
+         o.id, o.name, o.slug, m.role, extract(epoch from o.created_at)::bigint,
+         o.require_mfa and not orgplane.mfa_enabled(u.id)
   from orgplane.api_keys k
   join orgplane.users u on u.id = k.created_by
   join orgplane.organizations o on o.id = k.organization_id and o.deleted_at is null

@@ -25,12 +25,13 @@ extension Store {
                 select u.id, u.email, u.name, extract(epoch from u.created_at)::bigint as created_epoch,
                        o.id as org_id, o.name as org_name, o.slug as org_slug, m.role as org_role,
                        extract(epoch from o.created_at)::bigint as org_created_epoch,
-                       s.last_seen_at < now() - interval '1 minute' as seen_stale
+                       s.last_seen_at < now() - interval '1 minute' as seen_stale,
+                       coalesce(o.require_mfa, false) and not orgplane.mfa_enabled(u.id) as mfa_blocked
                 from orgplane.sessions s
                 join orgplane.users u on u.id = s.user_id
-                left join orgplane.organization_members m
+                left join (orgplane.organization_members m
+                           join orgplane.organizations o on o.id = m.organization_id and o.deleted_at is null)
                   on m.user_id = u.id and (m.organization_id = \(organizationID)::uuid or \(includeOrganizations)::boolean)
-                left join orgplane.organizations o on o.id = m.organization_id
                 where s.id = \(sessionID)::uuid and s.user_id = \(userID)::uuid
                   and s.revoked_at is null and s.expires_at > now()
                 order by o.name, o.id
@@ -64,10 +65,11 @@ extension Store {
                        (k.last_used_at is null or k.last_used_at < now() - interval '1 minute') as usage_stale,
                        u.id, u.email, u.name, extract(epoch from u.created_at)::bigint as created_epoch,
                        o.id as org_id, o.name as org_name, o.slug as org_slug, m.role as org_role,
-                       extract(epoch from o.created_at)::bigint as org_created_epoch
+                       extract(epoch from o.created_at)::bigint as org_created_epoch,
+                       o.require_mfa and not orgplane.mfa_enabled(u.id) as mfa_blocked
                 from orgplane.api_keys k
                 join orgplane.users u on u.id = k.created_by
-                join orgplane.organizations o on o.id = k.organization_id
+                join orgplane.organizations o on o.id = k.organization_id and o.deleted_at is null
                 left join orgplane.organization_members m on m.organization_id = k.organization_id and m.user_id = k.created_by
                 where k.public_id = \(publicID) and k.revoked_at is null and (k.expires_at is null or k.expires_at > now())
                 """
