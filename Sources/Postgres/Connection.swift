@@ -83,9 +83,11 @@ public final class Connection {
         return String(cString: value) == "on"
     }
 
-    /// Runs one statement and returns its rows.
+    /// Runs one statement and returns its rows. `preparing: false` sends it unnamed even when
+    /// this connection prepares statements: for texts a client wrote (agent SQL), which must
+    /// neither fill the session's statement cache nor outlive their transaction.
     @discardableResult
-    public func query(_ query: Query) throws -> Rows {
+    public func query(_ query: Query, preparing: Bool = true) throws -> Rows {
         guard let handle else { throw PostgresError(kind: .connection, serverMessage: "no connection") }
         let parameters = query.parameters
         // PostgreSQL text cannot hold NUL, and a C string would silently end there.
@@ -93,7 +95,7 @@ public final class Connection {
             throw PostgresError(kind: .server, sqlState: .characterNotInRepertoire, serverMessage: "a parameter contains NUL")
         }
         let rows: Rows
-        if preparesStatements {
+        if preparesStatements && preparing {
             do {
                 rows = try executePrepared(query, on: handle)
             } catch let error as PostgresError where error.sqlState == .featureNotSupported && error.serverMessage.contains("cached plan") {

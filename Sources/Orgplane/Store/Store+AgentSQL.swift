@@ -96,7 +96,7 @@ extension Store {
         try switchIdentity(db, identity, bounds)
         let fetched: Rows
         do {
-            try db.query(Query.declareCursor("orgplane_agent", validatedStatement: statement, parameters: parameters))
+            try db.query(Query.declareCursor("orgplane_agent", validatedStatement: statement, parameters: parameters), preparing: false)
             fetched = try db.query(Query.fetchForward(bounds.rowCap + 1, from: "orgplane_agent"))
         } catch let error as PostgresError where error.kind == .server {
             let prefix = Query.declareCursorPrefixLength("orgplane_agent")
@@ -168,7 +168,7 @@ extension Store {
                    current_setting('role') as role_name,
                    coalesce(nullif(current_setting('request.jwt.claims', true), ''), '') as claims,
                    (select count(*) from pg_catalog.pg_locks where pid = pg_backend_pid() and locktype = 'advisory')::int as advisory_locks,
-                   (select count(*) from pg_catalog.pg_prepared_statements)::int as prepared,
+                   (select count(*) from pg_catalog.pg_prepared_statements where name not like 'orgplane\\_%')::int as prepared,
                    (select count(*) from pg_catalog.pg_listening_channels())::int as listening,
                    (pg_catalog.pg_my_temp_schema() <> 0)::int as temporary
             """
