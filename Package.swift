@@ -41,11 +41,13 @@ let package = Package(
         .target(name: "HTTPClient", dependencies: ["CCurl"], swiftSettings: swiftSettings),
         // PostgreSQL's parser on a thread with a large stack: parse tree, scan, fingerprint.
         .target(name: "SQLParser", dependencies: ["CPgQuery"], swiftSettings: swiftSettings),
+        // Mail over libcurl's SMTP (STARTTLS, implicit TLS): one message per call.
+        .target(name: "SMTPClient", dependencies: ["CCurl"], swiftSettings: swiftSettings),
 
         // The application: routes, policy, storage. No C imports.
         .target(
             name: "Orgplane",
-            dependencies: ["HTTP", "Log", "Postgres", "JWT", "Secrets", "HTTPClient", "SQLParser"],
+            dependencies: ["HTTP", "Log", "Postgres", "JWT", "Secrets", "HTTPClient", "SQLParser", "SMTPClient"],
             swiftSettings: swiftSettings
         ),
         // bench/sql-validator: the agent SQL validator's p50/p99 (built in release).

@@ -27,6 +27,9 @@ struct ConfigurationTests {
             (["WORKER_THREADS": "0"], "WORKER_THREADS must be a whole number"),
             (["PUBLIC_URL": "not a url"], "PUBLIC_URL must be"),
             (["PASSWORD_MEMLIMIT_KIB": "1024"], "PASSWORD_MEMLIMIT_KIB must be"),
+            (["MAIL_URL": "http://mail.example.com"], "MAIL_URL must be smtp://"),
+            (["MAIL_URL": "file://"], "MAIL_URL must be smtp://"),
+            (["MAIL_URL": "smtp://mail.example.com", "MAIL_FROM": "nobody"], "MAIL_FROM must be an address"),
         ]
     )
     func problems(overrides: [String: String], message: String) {
@@ -42,5 +45,28 @@ struct ConfigurationTests {
     func secure() throws {
         #expect(try Configuration.fromEnvironment(good.merging(["PUBLIC_URL": "https://teams.example.com"]) { $1 }).get().secureCookies)
         #expect(try Configuration.fromEnvironment(good.merging(["PUBLIC_URL": "http://teams.example.com"]) { $1 }).get().secureCookies)
+    }
+
+    @Test("MAIL_URL: smtp and smtps keep the URL, file:// a directory; none means no mailer")
+    func mail() throws {
+        #expect(try Configuration.fromEnvironment(good).get().mail == nil)
+        let smtp = try #require(try Configuration.fromEnvironment(good.merging(["MAIL_URL": "smtp://u:p@mail.example.com:587"]) { $1 }).get().mail)
+        #expect(smtp.transport == .smtp(url: "smtp://u:p@mail.example.com:587"))
+        #expect(smtp.from == MailAddress("Orgplane <no-reply@127.0.0.1>"))
+        let file = try #require(
+            try Configuration.fromEnvironment(good.merging(["MAIL_URL": "file://var/mail", "MAIL_FROM": "\"Team, Inc.\" <team@example.com>"]) { $1 })
+                .get().mail
+        )
+        #expect(file.transport == .file(directory: "var/mail"))
+        #expect(file.from.address == "team@example.com" && file.from.name == "Team, Inc.")
+    }
+
+    @Test("a bad MAIL_URL is refused without echoing it (it may hold a password)")
+    func mailSecret() {
+        guard case .failure(let errors) = Configuration.fromEnvironment(good.merging(["MAIL_URL": "ftp://user:hunter2@x"]) { $1 }) else {
+            Issue.record("accepted ftp://")
+            return
+        }
+        #expect(!errors.description.contains("hunter2"))
     }
 }

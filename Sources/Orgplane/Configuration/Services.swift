@@ -21,6 +21,8 @@ public struct Services: Sendable {
     /// Dataplane calls in flight in this process (each forked worker process has its own): the
     /// one thing here that changes between requests, a load bound, never who may do what.
     public let dataplaneSlots: Slots
+    /// The outbox and this process's courier (nil without `MAIL_URL`).
+    public let mailer: Mailer?
 
     public init(
         configuration: Configuration,
@@ -40,5 +42,6 @@ public struct Services: Sendable {
         expectedMigrations = migrations
         self.tenantMigrations = tenantMigrations
         dataplaneSlots = Slots(configuration.dataplaneMaxConcurrent)
+        mailer = configuration.mail.map { Mailer(settings: $0, databaseURL: configuration.databaseURL) }
     }
 }

@@ -34,6 +34,17 @@ enum Invitations {
                 hours: hours
             )
             try context.audit(db, .inviteCreated, organizationID: organization.id, target: .invite(invite.id))
+            // A bound invite also goes to its address (the link is still shown to the inviter).
+            if let email = invite.email {
+                let letter = Letter.invite(
+                    inviter: identity.user.name.isEmpty ? identity.user.email : identity.user.name,
+                    organization: organization.name,
+                    role: role,
+                    link: InviteRoutes.link(context, token: token),
+                    expiresAt: invite.expiresAt
+                )
+                try context.queueMail(db, to: email, letter: letter, lifetimeSeconds: hours * 3600)
+            }
             return invite
         }
     }

@@ -9,7 +9,8 @@ enum MeRoutes {
 
     static func me(_ context: Context) throws -> Response {
         let identity = try context.requireIdentity(loading: .allOrganizations)
-        return context.json(200, MeAnswer(identity: identity, catalogue: context.services.catalogue).json)
+        let verified = try context.store.read { db in try context.store.emailVerified(db, userID: identity.user.id) }
+        return context.json(200, MeAnswer(identity: identity, catalogue: context.services.catalogue, emailVerified: verified).json)
     }
 
     /// Sets the caller's name (sessions only: a key cannot rename its creator). Recorded as
