@@ -1,7 +1,7 @@
 import Foundation
 import Orgplane
 
-/// `orgplane serve | migrate | doctor | version | bench-hash`
+/// `orgplane serve | migrate | doctor | version | bench-hash | mail-test ADDRESS`
 let arguments = CommandLine.arguments.dropFirst()
 let environment = ProcessInfo.processInfo.environment
 switch arguments.first {
@@ -9,6 +9,7 @@ case "serve": exit(Commands.serve(environment))
 case "migrate": exit(Commands.migrate(environment))
 case "doctor": exit(Commands.doctor(environment))
 case "bench-hash": exit(Commands.benchHash(environment))
+case "mail-test": exit(Commands.mailTest(environment, to: arguments.dropFirst().first))
 case "version", "--version":
     print("orgplane \(Application.version)")
     exit(0)
@@ -20,6 +21,8 @@ default:
           migrate     apply migrations/ to MIGRATE_DATABASE_URL (or DATABASE_URL)
           doctor      check configuration, database, role, RLS and migrations
           bench-hash  measure the argon2id hash rate at the configured parameters
+          mail-test ADDRESS
+                      send a test message through MAIL_URL at once (checks the mail settings)
           version     print the version
         """
     )

@@ -127,7 +127,26 @@ public final class Mailer: @unchecked Sendable {  // state guarded by `condition
         }
     }
 
-    struct MailFailure: Error { let reason: String }
+    /// Why a send failed, in words without credentials or message text.
+    public struct MailFailure: Error, CustomStringConvertible {
+        let reason: String
+        public var description: String { reason }
+    }
+
+    /// Sends a short test message to `address` at once, outside the outbox (`orgplane
+    /// mail-test`): the way to check `MAIL_URL`, `MAIL_FROM` and `MAIL_CA_FILE`.
+    public static func sendTest(_ settings: Configuration.Mail, to address: String, now: Date = Date()) throws(MailFailure) {
+        let letter = Letter(
+            subject: "Orgplane test message",
+            text: "This message checks that Orgplane can send mail through MAIL_URL. Nothing to do.",
+            html: nil
+        )
+        let message = MailMessage(from: settings.from, to: address, subject: letter.subject, text: letter.text, html: letter.html)
+        let mailer = Mailer(settings: settings, databaseURL: "")
+        try mailer.transmit(
+            OutboxMessage(id: "test", sender: settings.from.address, recipient: address, message: message.rendered(date: now), attempts: 1)
+        )
+    }
 
     /// Hands the message to the transport.
     private func transmit(_ message: OutboxMessage) throws(MailFailure) {
