@@ -232,6 +232,11 @@ def test_an_email_bound_invite_is_mailed_and_needs_a_verified_address(new_user, 
     assert str(invitation["Subject"]) == "Olive Owner invited you to Mailed Org on Orgplane"
     assert smtp_sink.link(invitation) == created["url"]   # the same link the inviter was shown
 
+    # A new account has no verified address: signing up with the bound invite creates nothing.
+    refused = make_api(source_ip=unique_source_ip()).request(
+        "POST", "/api/auth/signup", json={"email": invitee_email, "password": DEFAULT_PASSWORD, "invite_token": created["token"]})
+    assert (refused.status_code, error_code(refused)) == (403, "email_not_verified")
+    assert psql(f"select count(*) from orgplane.users where email = '{invitee_email}'") == "0"
     invitee = new_user(email=invitee_email)
     r = invitee["api"].request("POST", "/api/invites/accept", json={"token": created["token"]})
     assert (r.status_code, error_code(r)) == (403, "email_not_verified")
