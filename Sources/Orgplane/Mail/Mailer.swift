@@ -13,8 +13,10 @@ import Glibc
 ///
 /// No request ever waits on a mail server: a request only inserts the message and, once its
 /// transaction committed, wakes the courier (`nudge`), which makes the first attempt at once.
-/// The courier also wakes every `pollSeconds` for retries, so state lives only in the
-/// outbox and any number of processes on any number of hosts share it (`Store.claimMail`).
+/// Retries, and messages queued without a wake-up, are the sweeper's `mail-outbox` job
+/// (`SweepJob.mailOutbox`): each tick it drops dead messages and, when any are due, wakes
+/// its process's courier. State lives only in the outbox, so any number of processes on any
+/// number of hosts share it (`Store.claimMail`).
 public final class Mailer: @unchecked Sendable {  // state guarded by `condition`
     let settings: Configuration.Mail
     private let databaseURL: String
@@ -24,8 +26,6 @@ public final class Mailer: @unchecked Sendable {  // state guarded by `condition
     /// Where log lines go (standard error unless replaced, e.g. by tests).
     var log: @Sendable (String) -> Void = { LogWriter.standardError.write($0) }
 
-    /// Seconds between the courier's looks at the outbox when nobody wakes it.
-    static let pollSeconds = 5.0
     /// Messages claimed per round.
     static let batch = 10
 
@@ -75,7 +75,7 @@ public final class Mailer: @unchecked Sendable {  // state guarded by `condition
         var connection: Connection?
         while true {
             condition.lock()
-            if !woken { _ = condition.wait(until: Date().addingTimeInterval(Self.pollSeconds)) }
+            while !woken { condition.wait() }
             woken = false
             condition.unlock()
             do {
@@ -89,12 +89,17 @@ public final class Mailer: @unchecked Sendable {  // state guarded by `condition
         }
     }
 
-    /// Drops dead messages, then sends what is due, a batch at a time.
-    func sendDue(_ store: Store) throws {
-        let dropped = try store.read { db in try store.dropDeadMail(db, maxAttempts: settings.maxAttempts) }
+    /// Drops the messages that may no longer be sent (their link expired, or every attempt
+    /// failed), logging how many; the sweeper's job, in its transaction.
+    func dropDead(_ db: Connection, store: Store) throws {
+        let dropped = try store.dropDeadMail(db, maxAttempts: settings.maxAttempts)
         if dropped.expired + dropped.givenUp > 0 {
             log(Self.line("mail.dropped", [("expired", .int(dropped.expired)), ("given_up", .int(dropped.givenUp))]))
         }
+    }
+
+    /// Sends what is due, a batch at a time (claimed under a lease, see `Store.claimMail`).
+    func sendDue(_ store: Store) throws {
         let lease = settings.timeoutMilliseconds / 1000 + 30
         while true {
             let claimed = try store.write { db in try store.claimMail(db, limit: Self.batch, leaseSeconds: lease) }
@@ -104,7 +109,8 @@ public final class Mailer: @unchecked Sendable {  // state guarded by `condition
     }
 
     /// One attempt: a delivered message is deleted; a failed one is due again after a backoff
-    /// (5 s, 10 s, 20 s, … at most 10 min), or given up (deleted, logged) after the last attempt.
+    /// (5 s, 10 s, 20 s, … at most 10 min; the sweeper's next tick after that sends it), or
+    /// given up (deleted, logged) after the last attempt.
     private func deliver(_ message: OutboxMessage, store: Store) throws {
         do {
             try transmit(message)

@@ -39,6 +39,11 @@ extension Store {
         return (rows.count - givenUp, givenUp)
     }
 
+    /// Whether any message is due now.
+    func mailIsDue(_ db: Connection) throws -> Bool {
+        try !db.query("select 1 from orgplane.mail_outbox where next_attempt_at <= now() and expires_at > now() limit 1").isEmpty
+    }
+
     /// Claims up to `limit` due messages for `leaseSeconds` (committed at once, so no lock is
     /// held while sending): concurrent couriers skip each other's rows (`SKIP LOCKED`), and a
     /// courier that dies mid-send leaves its rows due again when the lease runs out.
