@@ -11,9 +11,13 @@ import Testing
 @Suite("Mail: verification, reset and bound invites with a mailer", .database)
 struct MailTests {
     static let directory = NSTemporaryDirectory() + "orgplane-mail-\(UUID().uuidString)"
-    static let services = TestApp.services {
-        $0.mail = Configuration.Mail(transport: .file(directory: directory), from: MailAddress("Orgplane Tests <tests@example.com>")!)
-    }
+    static let services: Services = {
+        let services = TestApp.services {
+            $0.mail = Configuration.Mail(transport: .file(directory: directory), from: MailAddress("Orgplane Tests <tests@example.com>")!)
+        }
+        services.mailer?.log = { _ in }
+        return services
+    }()
 
     /// The messages the courier wrote to `address`, once there are `count` (waits up to 15 s).
     static func mails(to address: String, count: Int = 1) throws -> [String] {

@@ -56,7 +56,6 @@ enum AccountLinkRoutes {
         try AccountLinks.checkReset(context, tokenHash: hash)
         let passwordHash = Accounts.withHashingPermit { context.services.hasher.hash(password) }
         try AccountLinks.confirmReset(context, tokenHash: hash, passwordHash: passwordHash)
-        context.cookies = Cookies.cleared(configuration: context.configuration)
         return .noContent()
     }
 

@@ -33,12 +33,9 @@ enum InviteRoutes {
             token: token,
             hours: body.expiresInHours
         )
-        let created = CreatedInvite(invite: invite, token: token, url: link(context, token: token))
+        let created = CreatedInvite(invite: invite, token: token, url: Invitations.link(context, token: token))
         return noStore(context.json(201, created.json))
     }
-
-    /// The page that opens an invite, its token in the fragment (never sent to a server).
-    static func link(_ context: Context, token: String) -> String { "\(context.configuration.publicURL)/invite.html#token=\(token)" }
 
     static func list(_ context: Context) throws -> Response {
         let identity = try context.requireSession()
