@@ -74,9 +74,9 @@ enum AccountLinks {
     // MARK: Password reset
 
     /// Answers a reset request the same way whether or not the address has an account: both
-    /// paths compose the message and run the same number of statements in one transaction
-    /// (a known address stores the link and queues the mail; an unknown one looks both up by
-    /// index instead), each with its audit event. The courier is not woken: it sends the mail
+    /// paths compose the message and make two writes in one transaction (a known address
+    /// stores the link and queues the mail; an unknown one queues the message and deletes it
+    /// again, so nothing is ever sent or kept), each with its audit event. The courier is not woken: it sends the mail
     /// on its next look, so no SMTP or courier work follows only the requests that mail.
     static func requestReset(_ context: Context, email: String) throws {
         let store = context.store
@@ -85,12 +85,11 @@ enum AccountLinks {
         let letter = Letter.passwordReset(link: "\(context.configuration.publicURL)/reset.html#token=\(token)")
         try store.write { db in
             guard let user = try store.userForLogin(db, email: email)?.user, context.services.mailer != nil else {
-                // The same composition and round trips as the mail below.
+                // The same composition, and the same two writes (one row in, the same row out).
                 if let mailer = context.services.mailer {
-                    _ = MailMessage(from: mailer.settings.from, to: email, subject: letter.subject, text: letter.text, html: letter.html)
-                        .rendered(date: context.now)
+                    let message = MailMessage(from: mailer.settings.from, to: email, subject: letter.subject, text: letter.text, html: letter.html)
+                    try store.rehearseMail(db, sender: mailer.settings.from.address, recipient: email, message: message.rendered(date: context.now))
                 }
-                try store.lookUpResetInstead(db, tokenHash: hash)
                 try context.audit(db, .passwordResetRequested, outcome: .failure)
                 return
             }

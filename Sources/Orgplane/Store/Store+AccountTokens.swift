@@ -89,14 +89,6 @@ extension Store {
         )
     }
 
-    /// What a reset request for an unknown address runs instead of storing a link and queueing
-    /// a mail: two statements on the same tables, by index, so both answers take the same
-    /// round trips (`AccountLinks.requestReset`).
-    func lookUpResetInstead(_ db: Connection, tokenHash: String) throws {
-        try db.query("select 1 from orgplane.account_tokens where token_hash = \(tokenHash)")
-        try db.query("select 1 from orgplane.mail_outbox where id = gen_random_uuid()")
-    }
-
     /// Deletes links that expired over a day ago (called with the other garbage).
     func deleteOldAccountTokens(_ db: Connection) throws {
         try db.query("delete from orgplane.account_tokens where expires_at < now() - interval '1 day'")

@@ -24,6 +24,14 @@ extension Store {
         return try row?.decode(String.self, "id") ?? ""
     }
 
+    /// What a reset request for an unknown address does instead of queueing a mail: the same
+    /// insert, and the row deleted again in the same transaction (never visible, never sent),
+    /// so both answers cost the same (`AccountLinks.requestReset`).
+    func rehearseMail(_ db: Connection, sender: String, recipient: String, message: String) throws {
+        let id = try enqueueMail(db, sender: sender, recipient: recipient, message: message, lifetimeSeconds: 60)
+        try deleteSentMail(db, id: id)
+    }
+
     /// Deletes messages that may no longer be sent: their link expired, or every attempt failed.
     /// Returns how many of each.
     func dropDeadMail(_ db: Connection, maxAttempts: Int) throws -> (expired: Int, givenUp: Int) {
