@@ -29,6 +29,7 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // libpg_query ships no pkg-config file: the module map links `pg_query` itself.
         .systemLibrary(name: "CPgQuery", providers: [.apt(["libpg-query-dev"])]),
+        .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
 
         // Thin wrappers: each owns its C handles in classes that free them.
         .target(name: "HTTP", dependencies: ["Secrets"], swiftSettings: swiftSettings),
@@ -43,11 +44,13 @@ let package = Package(
         .target(name: "SQLParser", dependencies: ["CPgQuery"], swiftSettings: swiftSettings),
         // Mail over libcurl's SMTP (STARTTLS, implicit TLS): one message per call.
         .target(name: "SMTPClient", dependencies: ["CCurl"], swiftSettings: swiftSettings),
+        // QR codes as SVG (libqrencode), for two-factor enrollment.
+        .target(name: "QRCode", dependencies: ["CQRencode"], swiftSettings: swiftSettings),
 
         // The application: routes, policy, storage. No C imports.
         .target(
             name: "Orgplane",
-            dependencies: ["HTTP", "Log", "Postgres", "JWT", "Secrets", "HTTPClient", "SQLParser", "SMTPClient"],
+            dependencies: ["HTTP", "Log", "Postgres", "JWT", "Secrets", "HTTPClient", "SQLParser", "SMTPClient", "QRCode"],
             swiftSettings: swiftSettings
         ),
         // bench/sql-validator: the agent SQL validator's p50/p99 (built in release).
@@ -68,6 +71,7 @@ let package = Package(
         .testTarget(name: "JWTTests", dependencies: ["JWT", "CJWT", "Secrets"], swiftSettings: swiftSettings),
         .testTarget(name: "SecretsTests", dependencies: ["Secrets"], swiftSettings: swiftSettings),
         .testTarget(name: "SQLParserTests", dependencies: ["SQLParser"], swiftSettings: swiftSettings),
+        .testTarget(name: "QRCodeTests", dependencies: ["QRCode"], swiftSettings: swiftSettings),
         .testTarget(name: "OrgplaneTests", dependencies: ["Orgplane", "HTTP", "Postgres", "SQLParser"], swiftSettings: swiftSettings),
         .testTarget(
             name: "OrgplaneIntegrationTests",

@@ -48,7 +48,7 @@ struct SweeperTests {
         #expect(sweeper.jobs.map(\.name) == SweepJob.all.map(\.name))
         let report = sweeper.sweep()
         // A pool's sweeper may hold a job this very moment: then it ran there.
-        #expect(Set(report.ran + report.skipped) == ["garbage", "audit-retention", "mail-outbox", "account-links"])
+        #expect(Set(report.ran + report.skipped) == ["garbage", "audit-retention", "mfa-challenges", "mail-outbox", "account-links"])
         #expect(report.failed.isEmpty && !report.unreachable)
         if report.ran.contains("garbage") {
             #expect(try admin.query("select 1 from orgplane.rate_limits where bucket = \(stale)").isEmpty)

@@ -13,6 +13,7 @@ enum RolesTable {
     static let lines: [Line] = [
         Line(.readOrganization, "yes", "yes", "yes", "yes"),
         Line(.renameOrganization, "yes", "no", "no", "no"),
+        Line(.requireTwoFactor, "yes", "no", "no", "no"),
         Line(.manageInvites, "yes", "yes", "no", "no"),
         Line(.invite(as: .owner), "yes", "no", "no", "no"),
         Line(.invite(as: .admin), "yes", "yes", "no", "no"),
@@ -68,13 +69,13 @@ enum RolesTable {
     static var everyAction: [Action] {
         let roles = Role.allCases
         let families: [Action] = [
-            .readOrganization, .renameOrganization, .manageInvites, .invite(as: .owner), .changeRole(from: .owner, to: .owner),
+            .readOrganization, .renameOrganization, .requireTwoFactor, .manageInvites, .invite(as: .owner), .changeRole(from: .owner, to: .owner),
             .removeMember(.owner), .leave, .createAPIKey, .manageEveryonesAPIKeys, .readAuditLog, .dataplaneRead, .dataplaneWrite,
             .sqlQuery, .manageAgentSQL,
         ]
         return families.flatMap { family -> [Action] in
             switch family {
-            case .readOrganization, .renameOrganization, .manageInvites, .leave, .createAPIKey, .manageEveryonesAPIKeys,
+            case .readOrganization, .renameOrganization, .requireTwoFactor, .manageInvites, .leave, .createAPIKey, .manageEveryonesAPIKeys,
                 .readAuditLog, .dataplaneRead, .dataplaneWrite, .sqlQuery, .manageAgentSQL:
                 [family]
             case .invite: roles.map { .invite(as: $0) }
@@ -88,6 +89,7 @@ enum RolesTable {
         switch action {
         case .readOrganization: "read the organization and its members"
         case .renameOrganization: "rename the organization"
+        case .requireTwoFactor: "require two-factor of the members"
         case .manageInvites: "list and revoke invites"
         case .invite(let role): "invite someone as \(role)"
         case .changeRole(let from, let to): "change a member's role from \(from) to \(to)"

@@ -101,7 +101,7 @@ def test_huge_headers_are_refused_without_a_500(api):
 def test_unknown_api_paths_and_methods_are_json_errors(api):
     r = api.request("GET", "/api/nothing-here")
     assert r.status_code == 404 and error_code(r) == "not_found"
-    r = api.request("DELETE", "/api/me")
+    r = api.request("PUT", "/api/me")  # GET and DELETE are routes; PUT is not
     assert r.status_code == 405 and error_code(r) == "method_not_allowed"
     r = api.request("GET", f"/api/organizations/not-a-uuid")
     assert r.status_code in (401, 404)

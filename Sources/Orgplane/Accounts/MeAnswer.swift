@@ -2,12 +2,13 @@ import HTTP
 
 /// The answer to `GET /api/me`: the user, whether their address is verified, their organizations, the one selected, and how the
 /// caller authenticated (for an API key: its scopes as granted, and `effective_scopes`
-/// limited by its creator's current role).
+/// limited by its creator's current role), and the user's two-factor status.
 struct MeAnswer {
     let identity: Identity
     let catalogue: OperationCatalogue
     /// Whether the user proved their address (a mailed link).
     let emailVerified: Bool
+    let mfa: MFAStatus
 
     var json: JSON {
         let auth: [(String, JSON)]
@@ -29,6 +30,13 @@ struct MeAnswer {
             ("organizations", .array((identity.organizations ?? []).map(\.json))),
             ("selected_organization", identity.selected?.json ?? .null),
             ("auth", .object(auth)),
+            (
+                "mfa",
+                .object([
+                    ("enabled", .bool(mfa.enabled)), ("recovery_codes_left", .number(Double(mfa.recoveryCodesLeft))),
+                    ("required_by", .strings(mfa.requiredBy.map(\.description))),
+                ])
+            ),
         ])
     }
 }

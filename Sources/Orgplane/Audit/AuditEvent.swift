@@ -25,6 +25,14 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case inviteAccepted = "invite.accepted"
     case apiKeyCreated = "api_key.created"
     case apiKeyRevoked = "api_key.revoked"
+    case mfaEnabled = "mfa.enabled"
+    case mfaDisabled = "mfa.disabled"
+    case mfaFailed = "mfa.failed"
+    case mfaRecoveryCodeUsed = "mfa.recovery_code_used"
+    case mfaRecoveryCodesRegenerated = "mfa.recovery_codes_regenerated"
+    case organizationMFARequirementChanged = "organization.mfa_requirement_changed"
+    case organizationDeleted = "organization.deleted"
+    case accountDeleted = "account.deleted"
 }
 
 /// Who did it: a user (session) or an API key.

@@ -11,6 +11,11 @@ public struct Configuration: Sendable {
     public var databaseURL: String
     public var migrateDatabaseURL: String
     public var jwtSecret: [UInt8]
+    /// Keys the sealing of TOTP secrets at rest (`TOTP_SECRET_KEY`); nil: derived from
+    /// `jwtSecret` (then rotating `JWT_SECRET` makes enrolled authenticators unreadable).
+    public var totpSecretKey: [UInt8]?
+    /// The issuer authenticator apps show next to the account (`TOTP_ISSUER`).
+    public var totpIssuer: String = "Orgplane"
     public var jwtIssuer: String = "orgplane"
     public var accessTokenTTL: Int = 900
     public var refreshTokenTTL: Int = 30 * 24 * 3600
@@ -79,6 +84,8 @@ public struct Configuration: Sendable {
         public var recoverPerAddress = 5
         /// Verification mails a user may ask for again.
         public var verifyResendPerUser = 5
+        /// Failed second-factor attempts (codes, recovery codes) per user.
+        public var mfaPerUser = 5
         public init() {}
     }
 
@@ -126,6 +133,20 @@ public struct Configuration: Sendable {
         }
         var config = Configuration(databaseURL: database, jwtSecret: secret)
         config.migrateDatabaseURL = env["MIGRATE_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? database
+        if let raw = env["TOTP_SECRET_KEY"], !raw.isEmpty {
+            if raw.utf8.count < 32 {
+                problems.append("TOTP_SECRET_KEY is too short (\(raw.utf8.count) bytes): use at least 32 random bytes.")
+            } else {
+                config.totpSecretKey = Array(raw.utf8)
+            }
+        }
+        if let raw = env["TOTP_ISSUER"], !raw.isEmpty {
+            if raw.utf8.count <= 64 && !raw.contains(":") && !raw.unicodeScalars.contains(where: Validation.isControl) {
+                config.totpIssuer = raw
+            } else {
+                problems.append("TOTP_ISSUER must be at most 64 bytes without a colon or control characters (got \"\(raw)\").")
+            }
+        }
         config.jwtIssuer = env["JWT_ISSUER"].flatMap { $0.isEmpty ? nil : $0 } ?? "orgplane"
         config.accessTokenTTL = integer("ACCESS_TOKEN_TTL_SECONDS", 900, 60...86_400)
         config.refreshTokenTTL = integer("REFRESH_TOKEN_TTL_SECONDS", 2_592_000, 300...31_536_000)
@@ -178,6 +199,7 @@ public struct Configuration: Sendable {
         }
         config.rateLimits.signupPerIP = integer("RATE_LIMIT_SIGNUP_PER_IP", 10, 1...1_000_000)
         config.rateLimits.invitePerIP = integer("RATE_LIMIT_INVITE_PER_IP", 30, 1...1_000_000)
+        config.rateLimits.mfaPerUser = integer("RATE_LIMIT_MFA_PER_USER", 5, 1...1_000_000)
         config.passwordMemoryKiB = integer("PASSWORD_MEMLIMIT_KIB", 19456, 19456...1_048_576)
         config.passwordIterations = integer("PASSWORD_OPSLIMIT", 2, 2...10)
         config.auditRetentionDays = integer("AUDIT_RETENTION_DAYS", 365, 30...36_500)

@@ -23,6 +23,8 @@ public struct Services: Sendable {
     public let dataplaneSlots: Slots
     /// The outbox and this process's courier (nil without `MAIL_URL`).
     public let mailer: Mailer?
+    /// Seals TOTP secrets at rest (`Configuration.totpSecretKey`, or a key derived from the JWT secret).
+    public let totpBox: SecretBox
 
     public init(
         configuration: Configuration,
@@ -43,5 +45,6 @@ public struct Services: Sendable {
         self.tenantMigrations = tenantMigrations
         dataplaneSlots = Slots(configuration.dataplaneMaxConcurrent)
         mailer = configuration.mail.map { Mailer(settings: $0, databaseURL: configuration.databaseURL) }
+        totpBox = SecretBox(key: SecretBox.derivedKey(from: configuration.totpSecretKey ?? configuration.jwtSecret, purpose: "orgplane totp v1"))!
     }
 }

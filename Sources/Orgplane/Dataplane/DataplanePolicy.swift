@@ -23,6 +23,7 @@ enum DataplanePolicy {
         resourceSegment: String
     ) throws -> DataplaneDecision {
         let role = organization.role
+        if organization.mfaBlocked { throw Policy.mfaRequired }
         let matched = catalogue.match(method: method, segments: segments)
         let kind = matched?.operation.kind ?? (Request.isSafe(method) ? .read : .write)
         // Never looked for inside a `{name:path}` tail: what that holds is the operation's argument.

@@ -47,6 +47,8 @@ extension APIError {
         public static let invalidCredentials = Code("invalid_credentials", .unauthorized)
         public static let invalidRefresh = Code("invalid_refresh", .unauthorized)
         public static let refreshReused = Code("refresh_reused", .unauthorized)
+        public static let invalidSecondFactor = Code("invalid_mfa_code", .unauthorized)
+        public static let invalidChallenge = Code("invalid_challenge", .unauthorized)
         public static let rateLimited = Code("rate_limited", .tooManyRequests)
 
         // Authorization.
@@ -58,6 +60,7 @@ extension APIError {
         public static let scopeExceedsRole = Code("scope_exceeds_role", .forbidden)
         public static let operationForbidden = Code("operation_forbidden", .forbidden)
         public static let resourceForbidden = Code("resource_forbidden", .forbidden)
+        public static let mfaRequired = Code("mfa_required", .forbidden)
 
         // Conflicts with the current state.
         public static let emailTaken = Code("email_taken", .conflict)
@@ -65,6 +68,8 @@ extension APIError {
         public static let lastOwner = Code("last_owner", .conflict)
         public static let limitReached = Code("limit_reached", .conflict)
         public static let alreadyMember = Code("already_member", .conflict)
+        public static let mfaAlreadyEnabled = Code("mfa_already_enabled", .conflict)
+        public static let mfaNotEnabled = Code("mfa_not_enabled", .conflict)
 
         // Invites.
         public static let inviteNotFound = Code("invite_not_found", .notFound)
@@ -101,10 +106,11 @@ extension APIError {
             invalidEmail, weakPassword, invalidName, invalidRole, invalidExpiry, invalidScope, invalidResources,
             invalidOrganizationID, invalidPath, invalidQuery, invalidLimit, invalidCursor, invalidAction, invalidActor, invalidTime,
             organizationRequired,
-            unauthenticated, tokenExpired, invalidCredentials, invalidRefresh, refreshReused, rateLimited,
+            unauthenticated, tokenExpired, invalidCredentials, invalidRefresh, refreshReused, invalidSecondFactor, invalidChallenge,
+            rateLimited,
             forbidden, csrfFailed, sessionRequired, organizationForbidden, orgCreationDisabled, scopeExceedsRole,
-            operationForbidden, resourceForbidden,
-            emailTaken, slugUnavailable, lastOwner, limitReached, alreadyMember,
+            operationForbidden, resourceForbidden, mfaRequired,
+            emailTaken, slugUnavailable, lastOwner, limitReached, alreadyMember, mfaAlreadyEnabled, mfaNotEnabled,
             inviteNotFound, inviteEmailMismatch, inviteUsed, inviteRevoked, inviteExpired, emailNotVerified,
             linkInvalid, linkUsed, linkExpired, mailNotConfigured,
             dataplaneNotConfigured, dataplaneBusy, dataplaneTimeout, dataplaneUnavailable,

@@ -15,7 +15,13 @@ enum Membership {
             let caller = try store.organization(db, organizationID, userID: identity.user.id, lock: true)
             guard let caller else { throw APIError.notFound }
             guard let target = try store.member(db, organizationID: organizationID, userID: userID) else { throw APIError.notFound }
-            try Policy.authorize(identity, .changeRole(from: target.role, to: newRole), in: organizationID, role: caller.role)
+            try Policy.authorize(
+                identity,
+                .changeRole(from: target.role, to: newRole),
+                in: organizationID,
+                role: caller.role,
+                mfaBlocked: caller.mfaBlocked
+            )
             if target.role != newRole {  // the same role again changes nothing and records nothing
                 try store.setRole(db, organizationID: organizationID, userID: userID, role: newRole)
                 try context.audit(db, .memberRoleChanged, organizationID: organizationID, target: .user(userID))
@@ -32,7 +38,7 @@ enum Membership {
             guard let caller else { throw APIError.notFound }
             guard let target = try store.member(db, organizationID: organizationID, userID: userID) else { throw APIError.notFound }
             let action: Action = userID == identity.user.id ? .leave : .removeMember(target.role)
-            try Policy.authorize(identity, action, in: organizationID, role: caller.role)
+            try Policy.authorize(identity, action, in: organizationID, role: caller.role, mfaBlocked: caller.mfaBlocked)
             try store.removeMember(db, organizationID: organizationID, userID: userID)
             try context.audit(db, action == .leave ? .memberLeft : .memberRemoved, organizationID: organizationID, target: .user(userID))
         }

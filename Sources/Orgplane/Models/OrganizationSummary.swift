@@ -7,13 +7,17 @@ public struct OrganizationSummary: Sendable, Equatable {
     public let slug: String
     public let role: Role
     public let createdAt: String?
+    /// The organization requires two-factor and the caller has not turned it on: every action
+    /// there but leaving is refused with `403 mfa_required` (`Policy.authorize`). Not shown.
+    public let mfaBlocked: Bool
 
-    init(id: OrganizationID, name: String, slug: String, role: Role, createdAt: String?) {
+    init(id: OrganizationID, name: String, slug: String, role: Role, createdAt: String?, mfaBlocked: Bool = false) {
         self.id = id
         self.name = name
         self.slug = slug
         self.role = role
         self.createdAt = createdAt
+        self.mfaBlocked = mfaBlocked
     }
 }
 

@@ -6,7 +6,7 @@ extension Context {
     func authorize(_ action: Action, organization id: OrganizationID, for identity: Identity) throws -> OrganizationSummary {
         let organization =
             identity.selected?.id == id ? identity.selected : try store.read { db in try store.organization(db, id, userID: identity.user.id) }
-        try Policy.authorize(identity, action, in: id, role: organization?.role)
+        try Policy.authorize(identity, action, in: id, role: organization?.role, mfaBlocked: organization?.mfaBlocked ?? false)
         return organization!
     }
 
@@ -15,7 +15,7 @@ extension Context {
     /// demoted meanwhile gets `404`/`403`, never a key or invite made with their old role).
     func reauthorize(_ db: Connection, _ action: Action, organization id: OrganizationID, for identity: Identity) throws -> OrganizationSummary {
         let organization = try store.organization(db, id, userID: identity.user.id, lock: true)
-        try Policy.authorize(identity, action, in: id, role: organization?.role)
+        try Policy.authorize(identity, action, in: id, role: organization?.role, mfaBlocked: organization?.mfaBlocked ?? false)
         return organization!
     }
 

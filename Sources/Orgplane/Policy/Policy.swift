@@ -2,6 +2,8 @@
 public enum Action: Sendable, Equatable {
     case readOrganization
     case renameOrganization
+    /// Require (or stop requiring) two-factor of every member.
+    case requireTwoFactor
     case manageInvites
     case invite(as: Role)
     /// Change a member whose role is `from` to role `to`.
@@ -29,7 +31,7 @@ public enum Policy {
         switch action {
         case .readOrganization, .leave, .createAPIKey, .dataplaneRead, .sqlQuery:
             return true
-        case .renameOrganization:
+        case .renameOrganization, .requireTwoFactor:
             return role == .owner
         case .manageInvites, .manageEveryonesAPIKeys, .readAuditLog, .manageAgentSQL:
             return role >= .admin
@@ -61,10 +63,19 @@ public enum Policy {
     /// - API keys may only read the organization they are bound to, with `org:read`, and run
     ///   agent SQL there with `sql:read`.
     /// - Members whose role does not allow the action get `403 forbidden`.
+    /// - Members the organization requires two-factor of, who have not turned it on
+    ///   (`mfaBlocked`), get `403 mfa_required` for everything but leaving.
     /// - Returns: the caller's role there.
     @discardableResult
-    public static func authorize(_ identity: Identity, _ action: Action, in organizationID: OrganizationID, role: Role?) throws -> Role {
+    public static func authorize(
+        _ identity: Identity,
+        _ action: Action,
+        in organizationID: OrganizationID,
+        role: Role?,
+        mfaBlocked: Bool = false
+    ) throws -> Role {
         guard let role else { throw APIError.notFound }
+        if mfaBlocked && action != .leave { throw mfaRequired }
         if case .apiKey(let key) = identity.method {
             guard key.organizationID == organizationID else { throw APIError.notFound }
             guard (action == .readOrganization && key.scopes.contains(.orgRead)) || (action == .sqlQuery && key.scopes.contains(.sqlRead)) else {
@@ -74,4 +85,9 @@ public enum Policy {
         guard allows(role, action) else { throw APIError.forbidden }
         return role
     }
+
+    static let mfaRequired = APIError(
+        .mfaRequired,
+        "This organization requires two-factor authentication; turn it on for your account first."
+    )
 }

@@ -60,6 +60,11 @@ enum AuthRoutes {
         RateLimit.refund(context, buckets: accountBuckets.map(\.bucket))
         let rehash = hasher.needsRehash(found.passwordHash) ? Accounts.withHashingPermit { hasher.hash(password) } : nil
 
+        // Two-factor: no session yet, a challenge for the second step (POST /api/auth/login/mfa).
+        if try context.store.read({ db in try context.store.mfaEnabled(db, userID: found.user.id) }) {
+            let challenge = try TwoFactor.challenge(context, user: found.user, verifiedHash: found.passwordHash, rehash: rehash)
+            return noStore(context.json(202, challenge.json))
+        }
         let now = context.now
         let (sessionID, refreshToken, organization) = try Accounts.openSession(
             context,
@@ -117,19 +122,9 @@ enum AuthRoutes {
     static func changePassword(_ context: Context) throws -> Response {
         let identity = try context.requireSession(selectingOrganization: false)
         let body = try PasswordChangeBody(try context.jsonBody())
-        let current = body.currentPassword
-        // The user's own bucket, apart from anonymous logins (which cannot exhaust it, RT-02):
-        // wrong current passwords only (an attempt is reserved first, and refunded when right).
-        let bucket = "password:user:\(identity.user.id)"
-        try RateLimit.enforce(context, bucket: bucket, limit: context.configuration.rateLimits.loginPerAccount)
-        let hasher = context.services.hasher
-        guard current.unicodeScalars.count <= 1024,
-            let stored = try context.store.read { db in try context.store.passwordHash(db, userID: identity.user.id) },
-            Accounts.withHashingPermit({ hasher.verify(current, against: stored) })
-        else { throw Accounts.wrongCurrentPassword }
-        RateLimit.refund(context, buckets: [bucket])
+        let stored = try Accounts.verifyPassword(context, identity: identity, body.currentPassword)
         let new = try body.newPassword()
-        let hash = Accounts.withHashingPermit { hasher.hash(new) }
+        let hash = Accounts.withHashingPermit { context.services.hasher.hash(new) }
         try Accounts.commitPasswordChange(context, identity: identity, verifiedHash: stored, newHash: hash)
         return .noContent()
     }

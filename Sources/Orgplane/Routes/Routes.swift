@@ -12,6 +12,7 @@ enum Routes {
         APIKeyRoutes.register(&router)
         AuditRoutes.register(&router)
         SessionRoutes.register(&router)
+        TwoFactorRoutes.register(&router)
         DataplaneRoutes.register(&router)
         SQLCheckRoutes.register(&router)
         return router

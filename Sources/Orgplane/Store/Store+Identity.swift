@@ -69,7 +69,8 @@ extension OrganizationSummary {
             name: try row.decode(String.self, "org_name"),
             slug: try row.decode(String.self, "org_slug"),
             role: try row.decode(Role.self, "org_role"),
-            createdAt: try row.decodeIfPresent(Int.self, "org_created_epoch").map { Date(timeIntervalSince1970: Double($0)).rfc3339 }
+            createdAt: try row.decodeIfPresent(Int.self, "org_created_epoch").map { Date(timeIntervalSince1970: Double($0)).rfc3339 },
+            mfaBlocked: try row.decodeIfPresent(Bool.self, "mfa_blocked") ?? false
         )
     }
 }

@@ -12,7 +12,10 @@ extension Member {
 }
 
 extension Store {
-    static let organizationColumns: SQLFragment = "o.id, o.name, o.slug, m.role, orgplane.rfc3339(o.created_at) as created_at"
+    static let organizationColumns: SQLFragment = """
+        o.id, o.name, o.slug, m.role, orgplane.rfc3339(o.created_at) as created_at,
+        o.require_mfa and not orgplane.mfa_enabled(m.user_id) as mfa_blocked
+        """
 
     /// Creates an organization with `ownerID` as its owner. The slug comes from the name and
     /// gets a random suffix when taken; it never changes afterwards.
@@ -52,7 +55,7 @@ extension Store {
                 where m.user_id = \(userID)::uuid order by o.name, o.id
                 """
             )
-        ).map { try OrganizationSummary(row: $0) }
+        ).map { try OrganizationSummary(memberRow: $0) }
     }
 
     /// The organization with the user's role in it, or nil when they are not a member.
@@ -70,7 +73,7 @@ extension Store {
                 where o.id = \(id)::uuid
                 """
             )
-        ).first.map { try OrganizationSummary(row: $0) }
+        ).first.map { try OrganizationSummary(memberRow: $0) }
     }
 
     /// Locks the organization's row until the transaction ends, in a statement of its own.

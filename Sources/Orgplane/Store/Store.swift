@@ -49,5 +49,19 @@ extension OrganizationSummary {
         slug = try row.decode(String.self, prefix + "slug")
         role = try row.decode(Role.self, prefix + "role")
         createdAt = try row.decodeIfPresent(String.self, prefix + "created_at")
+        mfaBlocked = false
+    }
+
+    /// From `Store.organizationColumns`: the caller's membership, with `mfa_blocked`.
+    init(memberRow row: Row) throws {
+        let base = try OrganizationSummary(row: row)
+        self.init(
+            id: base.id,
+            name: base.name,
+            slug: base.slug,
+            role: base.role,
+            createdAt: base.createdAt,
+            mfaBlocked: try row.decode(Bool.self, "mfa_blocked")
+        )
     }
 }

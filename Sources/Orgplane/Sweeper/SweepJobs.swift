@@ -1,6 +1,6 @@
 extension SweepJob {
     /// Every job the sweeper runs, in order. Add a job here (see `SweepJob`).
-    public static let all: [SweepJob] = [garbage, auditRetention, mailOutbox, accountLinks]
+    public static let all: [SweepJob] = [garbage, auditRetention, mfaChallenges, mailOutbox, accountLinks]
 
     /// Rate-limit windows over a day old, and sessions (with their refresh tokens) that ended
     /// over 30 days ago.
@@ -11,6 +11,11 @@ extension SweepJob {
     /// Audit events older than `AUDIT_RETENTION_DAYS`.
     static let auditRetention = SweepJob(name: "audit-retention", every: 3600) { run in
         try run.store.deleteExpiredAuditEvents(run.db, olderThanDays: run.configuration.auditRetentionDays)
+    }
+
+    /// Two-factor login challenges that were used or expired over a day ago.
+    static let mfaChallenges = SweepJob(name: "mfa-challenges", every: 600) { run in
+        try run.store.collectChallenges(run.db)
     }
 
     /// The outbox's retries (with a mailer): drops messages whose link expired or whose

@@ -1,8 +1,9 @@
-// Account page: your name, e-mail, password, where you are logged in (sessions), and your
-// organizations.
+// Account page: your name, e-mail, password, two-factor, where you are logged in (sessions),
+// deleting the account, and your organizations.
 import { orgplane, errorMessage, mayHaveSession, loginUrl } from './api.js';
 import { logout } from './session.js';
 import { submitForm, whileBusy, confirmThen } from './forms.js';
+import { initTwoFactor, renderTwoFactor } from './two-factor.js';
 import {
   $, h, initPasswordToggles, initCounters, showMessage, hideMessage, fieldProblem, formatDate, formatDateTime,
   relativeTime, roleBadge, toast,
@@ -23,6 +24,7 @@ function render() {
   $('#profile-since').textContent = formatDate(user.created_at) || '—';
   $('#profile').removeAttribute('aria-busy');
   $('#username').value = user.email;
+  renderTwoFactor(me);
 
   const list = $('#org-list');
   list.removeAttribute('aria-busy');
@@ -208,5 +210,6 @@ if (!mayHaveSession()) {
   $('#name-form').addEventListener('submit', saveName);
   $('#password-form').addEventListener('submit', changePassword);
   $('#sessions-end-others').addEventListener('click', endOtherSessions);
+  initTwoFactor();
   load();
 }

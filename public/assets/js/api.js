@@ -93,6 +93,11 @@ const MESSAGES = {
   invalid_resources: 'Resource ids must be 1 to 200 visible characters without “/”, and at most 100 of them.',
   organization_forbidden: 'You are no longer a member of that organization. Reload the page to pick another.',
   session_required: 'This needs a logged-in session, not an API key.',
+  invalid_mfa_code: 'That code is not valid. Enter the current code from your authenticator app, or a recovery code.',
+  invalid_challenge: 'This login took too long or was already used. Log in again.',
+  mfa_required: 'This organization requires two-factor authentication. Turn it on in your account first.',
+  mfa_already_enabled: 'Two-factor authentication is already on.',
+  mfa_not_enabled: 'Two-factor authentication is not on for your account.',
   internal_error: 'Orgplane had an unexpected problem. Try again; if it keeps happening, tell your administrator.',
   unavailable: 'Orgplane is temporarily unavailable. Try again in a moment.',
 };
@@ -326,6 +331,12 @@ export const orgplane = {
   audit: (id, params) => api.get(`/api/organizations/${enc(id)}/audit?${params}`),
   renameMe: (name) => api.patch('/api/me', { name }),
   sessions: () => api.get('/api/me/sessions'),
+  /** The second login step: `factor` is {code} or {recovery_code}. */
+  loginSecondFactor: (body) => api.post('/api/auth/login/mfa', body, { auth: false }),
+  enrollTwoFactor: () => api.post('/api/me/mfa'),
+  confirmTwoFactor: (code) => api.post('/api/me/mfa/confirm', { code }),
+  disableTwoFactor: (body) => request('DELETE', '/api/me/mfa', body),
+  deleteAccount: (body) => request('DELETE', '/api/me', body),
   endSession: (sessionId) => api.del(`/api/me/sessions/${enc(sessionId)}`),
   endOtherSessions: () => api.del('/api/me/sessions'),
 };

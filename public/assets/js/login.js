@@ -1,7 +1,8 @@
 // Log in (optionally accepting an invitation carried in #invite=TOKEN).
 import { orgplane, errorMessage, safeNext } from './api.js';
 import { submitForm } from './forms.js';
-import { $, h, initPasswordToggles, showMessage } from './ui.js';
+import { $, h, initPasswordToggles, setBusy, showMessage } from './ui.js';
+import { factorBody } from './two-factor.js';
 import { inviteTokenFromHash, showInviteBanner, hideInviteBanner, INVITE_ERRORS } from './invite-context.js';
 
 const params = new URLSearchParams(location.search);
@@ -47,7 +48,11 @@ function login() {
     send: async () => {
       const body = { email: $('#email').value.trim(), password: $('#password').value };
       if (invite) body.invite_token = invite;
-      await orgplane.login(body);
+      const answer = await orgplane.login(body);
+      if (answer.mfa_required) {
+        askForCode(answer.challenge);
+        return;
+      }
       location.replace(invite ? '/app.html' : next);
     },
   });
@@ -78,6 +83,45 @@ function loginRefused(err) {
   }
   return false;
 }
+
+// Two-factor is on: the password was right; the second step completes the login.
+let challenge = '';
+
+function askForCode(issued) {
+  challenge = issued;
+  setBusy(submit, false);
+  form.hidden = true;
+  $('#mfa-form').hidden = false;
+  $('#lead').textContent = 'One more step: two-factor authentication.';
+  $('#mfa-code').focus();
+}
+
+$('#mfa-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  submitForm($('#mfa-form'), {
+    button: $('#mfa-submit'),
+    busyLabel: 'Checking…',
+    message: $('#mfa-message'),
+    navigates: true,
+    fieldErrors: { invalid_mfa_code: $('#mfa-code') },
+    onError: (err) => {
+      if (err.code !== 'invalid_challenge') return false;
+      // Too slow, or used: start again from the password.
+      $('#mfa-form').hidden = true;
+      form.hidden = false;
+      showMessage(message, errorMessage(err));
+      $('#password').value = '';
+      $('#password').focus();
+      return true;
+    },
+    send: async () => {
+      const body = { challenge, ...factorBody($('#mfa-code').value) };
+      if (invite) body.invite_token = invite;
+      await orgplane.loginSecondFactor(body);
+      location.replace(invite ? '/app.html' : next);
+    },
+  });
+});
 
 form.addEventListener('submit', (event) => {
   event.preventDefault();

@@ -16,7 +16,7 @@ function render() {
   input.dispatchEvent(new Event('input'));
   $('#rename-submit').hidden = !owner;
   $('#rename-hint').textContent = owner
-    ? 'Shown to members, in invitations and in the organization switcher. Up to 100 characters.'
+    ? 'Shown to members, in invitations and in the organization switcher.'
     : 'Only owners can rename the organization.';
   $('#settings-slug').textContent = org.slug;
   $('#settings-id').textContent = org.id;

@@ -1,4 +1,4 @@
--- 0015 accounts: verified email addresses, and one-time links to verify an address or
+-- 0017 accounts: verified email addresses, and one-time links to verify an address or
 -- reset a password.
 --
 -- Existing accounts start unverified (`email_verified_at` null): nothing ever proved they

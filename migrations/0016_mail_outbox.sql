@@ -1,4 +1,4 @@
--- 0014 mail: the outbox of messages waiting to be sent.
+-- 0016 mail: the outbox of messages waiting to be sent.
 --
 -- A message is written here in the transaction of the change that sends it (a change that
 -- rolls back sends nothing), then every pool process's courier claims due rows with
