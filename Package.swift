@@ -44,6 +44,8 @@ let package = Package(
         .target(name: "HTTPClient", dependencies: ["CCurl"], swiftSettings: swiftSettings),
         // PostgreSQL's parser on a thread with a large stack: parse tree, scan, fingerprint.
         .target(name: "SQLParser", dependencies: ["CPgQuery"], swiftSettings: swiftSettings),
+        // Mail over libcurl's SMTP (STARTTLS, implicit TLS): one message per call.
+        .target(name: "SMTPClient", dependencies: ["CCurl"], swiftSettings: swiftSettings),
         // QR codes as SVG (libqrencode), for two-factor enrollment.
         .target(name: "QRCode", dependencies: ["CQRencode"], swiftSettings: swiftSettings),
         // Prometheus counters in memory shared by every pre-forked worker process.
@@ -52,7 +54,7 @@ let package = Package(
         // The application: routes, policy, storage. No C imports.
         .target(
             name: "Orgplane",
-            dependencies: ["HTTP", "Log", "Postgres", "JWT", "Secrets", "HTTPClient", "SQLParser", "QRCode", "Metrics"],
+            dependencies: ["HTTP", "Log", "Postgres", "JWT", "Secrets", "HTTPClient", "SQLParser", "SMTPClient", "QRCode", "Metrics"],
             swiftSettings: swiftSettings
         ),
         // bench/sql-validator: the agent SQL validator's p50/p99 (built in release).

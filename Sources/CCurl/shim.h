@@ -12,3 +12,5 @@ static inline CURLcode CCurl_getinfo_long(CURL *h, CURLINFO i, long *v) { return
 static inline CURLcode CCurl_getinfo_string(CURL *h, CURLINFO i, char **v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLSHcode CCurl_share_setopt_long(CURLSH *s, CURLSHoption o, long v) { return curl_share_setopt(s, o, v); }
 static inline CURLcode CCurl_setopt_share(CURL *h, CURLoption o, CURLSH *v) { return curl_easy_setopt(h, o, v); }
+typedef size_t (*CCurl_read_callback)(char *buffer, size_t size, size_t nitems, void *userdata);
+static inline CURLcode CCurl_setopt_read(CURL *h, CURLoption o, CCurl_read_callback v) { return curl_easy_setopt(h, o, v); }

@@ -40,7 +40,10 @@ public final class Worker {
     /// Called with one JSON log line per request (standard error unless replaced, e.g. by tests).
     public var log: (String) -> Void = { line in LogWriter.standardError.write(line) }
 
-    init(services: Services) { self.services = services }
+    init(services: Services) {
+        self.services = services
+        services.mailer?.startCourier()
+    }
 
     /// Answers one request. Never throws: every failure becomes an error response.
     public func respond(to request: Request) -> Response {
@@ -100,6 +103,8 @@ public final class Worker {
         } catch {
             outcome.result = .failure(error)
         }
+        // Mail queued by a committed transaction goes out now, on the courier's thread.
+        if context.queuedMail { services.mailer?.nudge() }
         outcome.userID = context.knownIdentity?.user.id
         outcome.cookies = context.cookies
         return outcome

@@ -76,6 +76,26 @@ enum Commands {
         }
     }
 
+    /// `orgplane mail-test ADDRESS`: one message through `MAIL_URL`, now; exit 0 when the
+    /// server took it, 1 with the reason when not, 2 for a bad configuration.
+    static func mailTest(_ env: [String: String], to address: String?) -> Int32 {
+        guard let address, address.contains("@") else { return fail("usage: orgplane mail-test ADDRESS") }
+        let config: Configuration
+        switch configuration(env, requireSecret: false) {
+        case .success(let value): config = value
+        case .failure(let errors): return fail(errors.description)
+        }
+        guard let mail = config.mail else { return fail("mail-test: MAIL_URL is not set") }
+        do {
+            try Mailer.sendTest(mail, to: address)
+        } catch {
+            LogWriter.standardError.write("mail-test: not sent: \(error)")
+            return 1
+        }
+        print("mail-test: sent to \(address)")
+        return 0
+    }
+
     static func doctor(_ env: [String: String]) -> Int32 {
         var problems = 0
         func report(_ ok: Bool, _ text: String) {

@@ -1,7 +1,7 @@
 import Foundation
 import Orgplane
 
-/// `orgplane serve | migrate | doctor | version | bench-hash`
+/// `orgplane serve | migrate | doctor | version | bench-hash | mail-test ADDRESS`
 let arguments = CommandLine.arguments.dropFirst()
 let environment = ProcessInfo.processInfo.environment
 switch arguments.first {
@@ -11,6 +11,7 @@ case "doctor": exit(Commands.doctor(environment))
 case "postgrest-config": exit(Commands.postgrestConfig(environment))
 case "bench-hash": exit(Commands.benchHash(environment))
 case "bench-provision": exit(Commands.benchProvision(environment, arguments.dropFirst().first))
+case "mail-test": exit(Commands.mailTest(environment, to: arguments.dropFirst().first))
 case "version", "--version":
     print("orgplane \(Application.version)")
     exit(0)
@@ -25,6 +26,8 @@ default:
           bench-hash  measure the argon2id hash rate at the configured parameters
           bench-provision N  create N organizations with their schemas on DATABASE_URL (a throwaway
                       database: bench/tenancy) and print provisioning p50/p95/p99
+          mail-test ADDRESS
+                      send a test message through MAIL_URL at once (checks the mail settings)
           version     print the version
         """
     )

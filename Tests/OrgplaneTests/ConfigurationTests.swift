@@ -46,6 +46,9 @@ struct ConfigurationTests {
             (["FCGI_LISTEN": "10.0.0.5"], "FCGI_LISTEN must be an IPv4 address and a port"),
             (["FCGI_LISTEN": "10.0.0.5:9000", "FCGI_WEB_SERVER_ADDRS": "10.0.0.2,nginx"], "FCGI_WEB_SERVER_ADDRS must list IPv4"),
             (["METRICS_TOKEN": "short"], "METRICS_TOKEN must be at least 16"),
+            (["MAIL_URL": "http://mail.example.com"], "MAIL_URL must be smtp://"),
+            (["MAIL_URL": "file://"], "MAIL_URL must be smtp://"),
+            (["MAIL_URL": "smtp://mail.example.com", "MAIL_FROM": "nobody"], "MAIL_FROM must be an address"),
         ]
     )
     func problems(overrides: [String: String], message: String) {
@@ -71,5 +74,28 @@ struct ConfigurationTests {
     func secure() throws {
         #expect(try Configuration.fromEnvironment(good.merging(["PUBLIC_URL": "https://teams.example.com"]) { $1 }).get().secureCookies)
         #expect(try Configuration.fromEnvironment(good.merging(["PUBLIC_URL": "http://teams.example.com"]) { $1 }).get().secureCookies)
+    }
+
+    @Test("MAIL_URL: smtp and smtps keep the URL, file:// a directory; none means no mailer")
+    func mail() throws {
+        #expect(try Configuration.fromEnvironment(good).get().mail == nil)
+        let smtp = try #require(try Configuration.fromEnvironment(good.merging(["MAIL_URL": "smtp://u:p@mail.example.com:587"]) { $1 }).get().mail)
+        #expect(smtp.transport == .smtp(url: "smtp://u:p@mail.example.com:587"))
+        #expect(smtp.from == MailAddress("Orgplane <no-reply@127.0.0.1>"))
+        let file = try #require(
+            try Configuration.fromEnvironment(good.merging(["MAIL_URL": "file://var/mail", "MAIL_FROM": "\"Team, Inc.\" <team@example.com>"]) { $1 })
+                .get().mail
+        )
+        #expect(file.transport == .file(directory: "var/mail"))
+        #expect(file.from.address == "team@example.com" && file.from.name == "Team, Inc.")
+    }
+
+    @Test("a bad MAIL_URL is refused without echoing it (it may hold a password)")
+    func mailSecret() {
+        guard case .failure(let errors) = Configuration.fromEnvironment(good.merging(["MAIL_URL": "ftp://user:hunter2@x"]) { $1 }) else {
+            Issue.record("accepted ftp://")
+            return
+        }
+        #expect(!errors.description.contains("hunter2"))
     }
 }

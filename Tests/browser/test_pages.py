@@ -32,7 +32,8 @@ except ImportError:  # pragma: no cover - the fixtures skip with a clear reason
     pass
 
 PUBLIC = pathlib.Path(__file__).resolve().parents[2] / "public"
-PAGES = ["/", "/index.html", "/login.html", "/signup.html", "/app.html", "/invite.html", "/account.html"]
+PAGES = ["/", "/index.html", "/login.html", "/signup.html", "/app.html", "/invite.html", "/account.html",
+         "/forgot.html", "/reset.html", "/verify.html"]
 PASSWORD = "correct horse battery staple"
 WAIT = 15
 PHONE = 375

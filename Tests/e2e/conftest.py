@@ -286,3 +286,20 @@ def pg_ctl():
     yield run
     if run("status").returncode != 0:
         run("start")
+
+
+# --------------------------------------------------------------------------- mail
+
+import smtp_sink  # noqa: E402
+
+
+@pytest.fixture(scope="session", autouse=True)
+def mailbox():
+    """The SMTP server the pool's MAIL_URL names (smtp_sink.py), for the whole session: every
+    message the stack sends (signups' verification links too) lands here."""
+    try:
+        box = smtp_sink.mailbox()
+    except OSError as e:
+        pytest.exit(f"test SMTP server: cannot listen on 127.0.0.1:{smtp_sink.SMTP_PORT}: {e}", 2)
+    yield box
+    smtp_sink.stop_all()

@@ -39,12 +39,17 @@ UNDOCUMENTED = {("GET", "/_authz"), ("GET", "/bench/roundtrip"), ("GET", "/metri
 #   (10 signups / 30 logins / 30 invite look-ups per 5 minutes by default). Fuzzing them
 #   would only see 429 after the first few cases, and would spend the buckets of the
 #   address (127.0.0.1) other tests connect from. The e2e suite checks their answers.
+#   So are password-reset requests (10 per IP), and verification and reset links (the
+#   invite look-ups' bucket): test_mail.py checks those.
 # - logout would end the fuzzing user's session, and every later case would be a 401.
 FUZZ_EXCLUDED = [
     "POST /api/auth/signup",
     "POST /api/auth/login",
     "POST /api/auth/login/mfa",
     "POST /api/auth/logout",
+    "POST /api/auth/recover",
+    "POST /api/auth/recover/confirm",
+    "POST /api/auth/verify",
     "POST /api/invites/preview",
     "POST /api/invites/accept",
     "GET /api/invites/{token}",

@@ -48,6 +48,7 @@ enum Accounts {
             }
             let session = try store.createSession(db, userID: user.id, lifetimeSeconds: context.configuration.refreshTokenTTL)
             try SessionStart.record(db, context, userID: user.id, sessionID: session.sessionID)
+            try AccountLinks.sendVerification(db, context, user: user)
             return (user, organization, session.sessionID, session.refreshToken)
         }
     }

@@ -1,11 +1,13 @@
 import HTTP
 
-/// The answer to `GET /api/me`: the user, their organizations, the one selected, and how the
+/// The answer to `GET /api/me`: the user, whether their address is verified, their organizations, the one selected, and how the
 /// caller authenticated (for an API key: its scopes as granted, and `effective_scopes`
 /// limited by its creator's current role), and the user's two-factor status.
 struct MeAnswer {
     let identity: Identity
     let catalogue: OperationCatalogue
+    /// Whether the user proved their address (a mailed link).
+    let emailVerified: Bool
     let mfa: MFAStatus
 
     var json: JSON {
@@ -24,6 +26,7 @@ struct MeAnswer {
         }
         return .object([
             ("user", identity.user.json),
+            ("email_verified", .bool(emailVerified)),
             ("organizations", .array((identity.organizations ?? []).map(\.json))),
             ("selected_organization", identity.selected?.json ?? .null),
             ("auth", .object(auth)),

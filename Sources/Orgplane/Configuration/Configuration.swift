@@ -80,6 +80,33 @@ public struct Configuration: Sendable {
         public init() {}
     }
 
+    /// How mail leaves (`MAIL_URL`); nil: no mailer, nothing is sent (and no address can be verified).
+    public var mail: Mail?
+
+    /// The mailer: where messages go, from whom, and how long a send may take.
+    public struct Mail: Sendable {
+        public enum Transport: Sendable, Equatable {
+            /// `smtp://[user:pass@]host[:port]` (STARTTLS when offered) or `smtps://…` (implicit TLS).
+            case smtp(url: String)
+            /// Each message written as an `.eml` file in this directory, its link logged (development).
+            case file(directory: String)
+        }
+        public var transport: Transport
+        public var from: MailAddress
+        /// The longest one send may take, and its connect phase (a courier thread waits, never a request).
+        public var timeoutMilliseconds = 10_000
+        public var connectTimeoutMilliseconds = 3_000
+        /// A PEM bundle to trust for the SMTP server's certificate instead of the system's.
+        public var caFile: String?
+        /// Sends tried before a message is given up (logged and deleted).
+        public var maxAttempts = 8
+
+        public init(transport: Transport, from: MailAddress) {
+            self.transport = transport
+            self.from = from
+        }
+    }
+
     /// Attempts allowed per window, per bucket.
     public struct RateLimits: Sendable {
         public var windowSeconds = 300
@@ -90,6 +117,11 @@ public struct Configuration: Sendable {
         public var loginPerAccountTotal = 100
         public var signupPerIP = 10
         public var invitePerIP = 30
+        /// Password-reset requests per client address, and per email address (known or not).
+        public var recoverPerIP = 10
+        public var recoverPerAddress = 5
+        /// Verification mails a user may ask for again.
+        public var verifyResendPerUser = 5
         /// Failed second-factor attempts (codes, recovery codes) per user.
         public var mfaPerUser = 5
         public init() {}
@@ -263,6 +295,34 @@ public struct Configuration: Sendable {
         config.sql.statementTimeoutMilliseconds = integer("SQL_STATEMENT_TIMEOUT_MS", 5_000, 100...600_000)
         config.sql.maxResponseBytes = integer("SQL_MAX_RESPONSE_BYTES", 4 * 1024 * 1024, 65_536...64 * 1024 * 1024)
         config.sql.perCallerPerWindow = integer("RATE_LIMIT_SQL_PER_CALLER", 600, 1...1_000_000)
+        config.rateLimits.recoverPerIP = integer("RATE_LIMIT_RECOVER_PER_IP", 10, 1...1_000_000)
+        config.rateLimits.recoverPerAddress = integer("RATE_LIMIT_RECOVER_PER_ADDRESS", 5, 1...1_000_000)
+        config.rateLimits.verifyResendPerUser = integer("RATE_LIMIT_VERIFY_RESEND_PER_USER", 5, 1...1_000_000)
+        if let raw = env["MAIL_URL"], !raw.isEmpty {
+            let transport: Mail.Transport?
+            if raw.hasPrefix("file://") {
+                let directory = String(raw.dropFirst("file://".count))
+                transport = directory.isEmpty ? nil : .file(directory: directory)
+            } else if let url = URLComponents(string: raw), ["smtp", "smtps"].contains(url.scheme ?? ""), !(url.host ?? "").isEmpty {
+                transport = .smtp(url: raw)
+            } else {
+                transport = nil
+            }
+            // Never echoed: the URL may hold a password.
+            if transport == nil { problems.append("MAIL_URL must be smtp://[user:pass@]host[:port], smtps://… or file://<directory>.") }
+            let host = URL(string: config.publicURL)?.host ?? "localhost"
+            let fromText = env["MAIL_FROM"].flatMap { $0.isEmpty ? nil : $0 } ?? "Orgplane <no-reply@\(host)>"
+            let from = MailAddress(fromText)
+            if from == nil { problems.append("MAIL_FROM must be an address or Name <address> (got \"\(fromText)\").") }
+            if let transport, let from {
+                var mail = Mail(transport: transport, from: from)
+                mail.timeoutMilliseconds = integer("MAIL_TIMEOUT_MS", 10_000, 500...120_000)
+                mail.connectTimeoutMilliseconds = min(3_000, mail.timeoutMilliseconds)
+                mail.caFile = env["MAIL_CA_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+                mail.maxAttempts = integer("MAIL_MAX_ATTEMPTS", 8, 1...100)
+                config.mail = mail
+            }
+        }
         return problems.isEmpty ? .success(config) : .failure(ConfigurationErrors(problems: problems))
     }
 }

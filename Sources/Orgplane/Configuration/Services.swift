@@ -22,6 +22,8 @@ public struct Services: Sendable {
     /// Dataplane calls in flight in this process (each forked worker process has its own): the
     /// one thing here that changes between requests, a load bound, never who may do what.
     public let dataplaneSlots: Slots
+    /// The outbox and this process's courier (nil without `MAIL_URL`).
+    public let mailer: Mailer?
     /// Seals TOTP secrets at rest (`Configuration.totpSecretKey`, or a key derived from the JWT secret).
     public let totpBox: SecretBox
     /// Requests, latencies and failures of every worker process (shared memory mapped here,
@@ -46,6 +48,7 @@ public struct Services: Sendable {
         expectedMigrations = migrations
         self.tenantMigrations = tenantMigrations
         dataplaneSlots = Slots(configuration.dataplaneMaxConcurrent)
+        mailer = configuration.mail.map { Mailer(settings: $0, databaseURL: configuration.databaseURL) }
         totpBox = SecretBox(key: SecretBox.derivedKey(from: configuration.totpSecretKey ?? configuration.jwtSecret, purpose: "orgplane totp v1"))!
         metrics = SharedMetrics(routes: router.labels)
     }

@@ -78,6 +78,13 @@ extension APIError {
         public static let inviteUsed = Code("invite_used", .gone)
         public static let inviteRevoked = Code("invite_revoked", .gone)
         public static let inviteExpired = Code("invite_expired", .gone)
+        public static let emailNotVerified = Code("email_not_verified", .forbidden)
+
+        // Links mailed to an account (verification, password reset).
+        public static let linkInvalid = Code("link_invalid", .badRequest)
+        public static let linkUsed = Code("link_used", .gone)
+        public static let linkExpired = Code("link_expired", .gone)
+        public static let mailNotConfigured = Code("mail_not_configured", .serviceUnavailable)
 
         // The dataplane gateway.
         public static let dataplaneNotConfigured = Code("dataplane_not_configured", .serviceUnavailable)
@@ -105,7 +112,8 @@ extension APIError {
             forbidden, csrfFailed, sessionRequired, organizationForbidden, orgCreationDisabled, scopeExceedsRole,
             operationForbidden, resourceForbidden, mfaRequired,
             emailTaken, slugUnavailable, lastOwner, limitReached, alreadyMember, mfaAlreadyEnabled, mfaNotEnabled,
-            inviteNotFound, inviteEmailMismatch, inviteUsed, inviteRevoked, inviteExpired,
+            inviteNotFound, inviteEmailMismatch, inviteUsed, inviteRevoked, inviteExpired, emailNotVerified,
+            linkInvalid, linkUsed, linkExpired, mailNotConfigured,
             dataplaneNotConfigured, dataplaneBusy, dataplaneTimeout, dataplaneUnavailable,
             sqlRefused, sqlError, sqlTimeout,
             unavailable, internalError,

@@ -6,6 +6,9 @@ enum Invitations {
     /// Pending invites one organization may have at once.
     static let maxPendingInvites = 200
 
+    /// The page that opens an invite, its token in the fragment (never sent to a server).
+    static func link(_ context: Context, token: String) -> String { "\(context.configuration.publicURL)/invite.html#token=\(token)" }
+
     /// Makes an invite for `role` (authorized again under the organization's lock); the token
     /// is the caller's, only its hash is stored.
     static func create(
@@ -34,6 +37,17 @@ enum Invitations {
                 hours: hours
             )
             try context.audit(db, .inviteCreated, organizationID: organization.id, target: .invite(invite.id))
+            // A bound invite also goes to its address (the link is still shown to the inviter).
+            if let email = invite.email {
+                let letter = Letter.invite(
+                    inviter: identity.user.name.isEmpty ? identity.user.email : identity.user.name,
+                    organization: organization.name,
+                    role: role,
+                    link: link(context, token: token),
+                    expiresAt: invite.expiresAt
+                )
+                try context.queueMail(db, to: email, letter: letter, lifetimeSeconds: hours * 3600)
+            }
             return invite
         }
     }

@@ -57,6 +57,10 @@ enum InviteAcceptance {
         if let email = state.email, !email.bytesEqual(user.email) {
             throw APIError(.inviteEmailMismatch, "This invite is for another email address.")
         }
+        // With a mailer, a bound invite needs the address proved (without one none can be).
+        if state.email != nil, context.services.mailer != nil, try !context.store.emailVerified(db, userID: user.id) {
+            throw AccountLinks.notVerified
+        }
         if let existing = try context.store.member(db, organizationID: state.organization.id, userID: user.id) {
             guard tolerateMember else { throw alreadyMember }
             return (

@@ -33,7 +33,7 @@ enum InviteRoutes {
             token: token,
             hours: body.expiresInHours
         )
-        let created = CreatedInvite(invite: invite, token: token, url: "\(context.configuration.publicURL)/invite.html#token=\(token)")
+        let created = CreatedInvite(invite: invite, token: token, url: Invitations.link(context, token: token))
         return noStore(context.json(201, created.json))
     }
 

@@ -10,8 +10,13 @@ enum MeRoutes {
 
     static func me(_ context: Context) throws -> Response {
         let identity = try context.requireIdentity(loading: .allOrganizations)
-        let mfa = try context.store.read { db in try context.store.mfaStatus(db, userID: identity.user.id) }
-        return context.json(200, MeAnswer(identity: identity, catalogue: context.services.catalogue, mfa: mfa).json)
+        let (verified, mfa) = try context.store.read { db in
+            (try context.store.emailVerified(db, userID: identity.user.id), try context.store.mfaStatus(db, userID: identity.user.id))
+        }
+        return context.json(
+            200,
+            MeAnswer(identity: identity, catalogue: context.services.catalogue, emailVerified: verified, mfa: mfa).json
+        )
     }
 
     /// Deletes the caller's account: the password again, and with two-factor a code or a

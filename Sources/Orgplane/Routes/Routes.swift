@@ -5,6 +5,7 @@ enum Routes {
         var router = Router()
         HealthRoutes.register(&router)
         AuthRoutes.register(&router)
+        AccountLinkRoutes.register(&router)
         MeRoutes.register(&router)
         OrganizationRoutes.register(&router)
         MemberRoutes.register(&router)

@@ -14,6 +14,8 @@ public final class Context {
     public internal(set) var parameters: [String: String] = [:]
     /// Cookies to set on the response, whatever the route answers.
     public var cookies: [SetCookie] = []
+    /// Whether a handler queued mail (the worker wakes the courier after the request).
+    var queuedMail = false
     /// The caller once authenticated, with the options it was read with.
     private var cachedIdentity: (identity: Identity?, options: AuthenticationOptions)?
 

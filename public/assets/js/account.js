@@ -20,6 +20,7 @@ function render() {
   input.value = user.name;
   input.dispatchEvent(new Event('input'));
   $('#profile-email').textContent = user.email;
+  renderVerification(user.email, me.email_verified);
   $('#profile-since').textContent = formatDate(user.created_at) || '—';
   $('#profile').removeAttribute('aria-busy');
   $('#username').value = user.email;
@@ -146,6 +147,21 @@ function saveName(event) {
       showMessage($('#name-message'), 'Name saved.', 'success');
     },
   });
+}
+
+// Whether the address is verified, and (when not) a button that mails a new link.
+function renderVerification(email, verified) {
+  const cell = $('#profile-verified');
+  if (verified) {
+    cell.replaceChildren(h('span', { class: 'badge badge-member', id: 'email-verified' }, 'Verified'));
+    return;
+  }
+  const resend = h('button', { type: 'button', class: 'link-button', id: 'resend-verification' }, 'Send a new verification link');
+  resend.addEventListener('click', () => whileBusy(resend, async () => {
+    await orgplane.resendVerification();
+    resend.replaceWith(h('span', { class: 'muted', id: 'verification-sent' }, `Sent to ${email}: open the link in it.`));
+  }, (err) => toast(errorMessage(err), 'error'), 'Sending…'));
+  cell.replaceChildren(h('span', { class: 'badge badge-other', id: 'email-unverified' }, 'Not verified'), ' ', resend);
 }
 
 async function load() {

@@ -34,4 +34,5 @@ export function hideInviteBanner() {
 
 export const INVITE_ERRORS = new Set([
   'invite_not_found', 'invite_expired', 'invite_used', 'invite_revoked', 'invite_email_mismatch', 'already_member',
+  'email_not_verified',
 ]);

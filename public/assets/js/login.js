@@ -15,6 +15,12 @@ const submit = $('#submit');
 
 initPasswordToggles();
 
+// "Forgot password?" takes what was typed along (in the fragment: never sent to a server).
+$('#email').addEventListener('input', () => {
+  const typed = $('#email').value.trim();
+  $('#forgot-link').href = typed ? `/forgot.html#email=${encodeURIComponent(typed)}` : '/forgot.html';
+});
+
 if (invite) {
   $('#signup-link').href = `/signup.html#invite=${encodeURIComponent(invite)}`;
   $('#lead').textContent = 'Log in to accept your invitation.';

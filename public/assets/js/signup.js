@@ -68,7 +68,11 @@ function signupRefused(err) {
       hideMessage(message);
       $('#organization').focus();
     });
-    showMessage(message, h('span', {}, errorMessage(err), ' ', plain));
+    // A new account has no verified address yet: the invitation has to wait for it.
+    const text = err.code === 'email_not_verified'
+      ? 'This invitation is for a verified address. Sign up without it, open the verification link we e-mail you, then open the invitation link again.'
+      : errorMessage(err);
+    showMessage(message, h('span', {}, text, ' ', plain));
     return true;
   }
   if (err.code === 'email_taken') {
