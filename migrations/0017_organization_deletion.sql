@@ -39,6 +39,34 @@ begin
 end
 $$;
 revoke execute on function orgplane.revoke_grants_of_deleted_organization() from public;
+
+/**
+ * The last-owner rule (0008), except in a deleted organization: when the account of its
+ * only member is deleted (DELETE /api/me), the organization is marked deleted first and its
+ * last owner's membership then goes with the user; nobody is left to keep as owner.
+ */
+create or replace function orgplane.keep_last_owner() returns trigger
+  language plpgsql set search_path = ''
+  as $$
+begin
+  if old.role <> 'owner' then
+    return null;
+  end if;
+  perform 1 from orgplane.organizations where id = old.organization_id and deleted_at is null for no key update;
+  if not found then
+    return null;
+  end if;
+  if not exists (
+    select 1 from orgplane.organization_members
+    where organization_id = old.organization_id and role = 'owner'
+  ) then
+    raise exception 'an organization needs at least one owner'
+      using errcode = 'check_violation', constraint = 'organization_members_last_owner';
+  end if;
+  return null;
+end
+$$;
+revoke execute on function orgplane.keep_last_owner() from public;
 create trigger organizations_revoke_grants_on_delete
   after update of deleted_at on orgplane.organizations
   for each row when (old.deleted_at is null and new.deleted_at is not null)
