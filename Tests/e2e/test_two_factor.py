@@ -245,9 +245,13 @@ def test_account_deletion_rules(new_user, make_api):
     assert r.status_code == 401 and error_code(r) == "invalid_credentials"
     members = owner["api"].get(f"/api/organizations/{org}/members")
     assert [m["user_id"] for m in members] == [owner["user"]["id"]]
-    # Now the owner is alone: deleting the account deletes the organization with it.
+    # Now the owner is alone: deleting the account deletes the organization with it, through
+    # organization deletion (marked deleted at once; the sweeper drops it after the grace period).
     owner["api"].delete("/api/me", json={"password": DEFAULT_PASSWORD})
-    assert psql(f"select count(*) from orgplane.organizations where id = '{org}'") == "0"
+    assert psql(
+        f"select count(*) from orgplane.organizations where id = '{org}' and deleted_at is not null and deletes_at > now()"
+    ) == "1"
+    assert psql(f"select count(*) from orgplane.organization_members where organization_id = '{org}'") == "0"
     assert psql(f"select count(*) from orgplane.sessions where user_id in ('{owner['user']['id']}', '{member_id}')") == "0"
     # account.deleted outlives the user row and names them.
     assert psql(
